@@ -1,0 +1,37 @@
+import type { ApiKeyEntity } from '@herald/db';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { ConnectionType } from '../common/connection';
+import { Role } from '../common/role';
+
+@ObjectType()
+export class ApiKey {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field(() => Role) role!: string;
+  @Field({ description: 'The first characters of the key, to recognise it.' }) prefix!: string;
+  @Field() createdAt!: Date;
+  @Field(() => Date, { nullable: true }) expiresAt!: Date | null;
+  @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) lastUsedAt!: Date | null;
+}
+
+@ObjectType()
+export class CreateApiKeyPayload {
+  @Field(() => ApiKey) apiKey!: ApiKey;
+  @Field({ description: 'The secret key. Shown once; store it now.' }) key!: string;
+}
+
+export const ApiKeyConnection = ConnectionType(ApiKey, 'ApiKey');
+
+export function toApiKey(e: ApiKeyEntity): ApiKey {
+  return {
+    id: e.id,
+    name: e.name,
+    role: e.role,
+    prefix: e.keyPrefix,
+    createdAt: e.createdAt,
+    expiresAt: e.expiresAt,
+    revokedAt: e.revokedAt,
+    lastUsedAt: e.lastUsedAt,
+  };
+}

@@ -1,0 +1,56 @@
+import { ValidationError } from '@herald/domain';
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { requireTenant } from '../../auth/principal';
+import type { ApiContext } from '../../context';
+import { toConnection } from '../common/connection';
+import { toPageArgs } from '../common/page';
+import { ApplicationsArgs, CreateApplicationInput, UpdateApplicationInput } from './application.input';
+import { Application, ApplicationConnection, toApplication } from './application.type';
+
+@Resolver(() => Application)
+export class ApplicationResolver {
+  @Mutation(() => Application)
+  async createApplication(@Arg('input') input: CreateApplicationInput, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'write');
+    return toApplication(await ctx.services.applications.create(tenantId, input));
+  }
+
+  @Mutation(() => Application)
+  async updateApplication(
+    @Arg('id', () => ID, { description: 'An app_ id or the uid.' }) id: string,
+    @Arg('input') input: UpdateApplicationInput,
+    @Ctx() ctx: ApiContext,
+  ) {
+    const { tenantId } = requireTenant(ctx.principal, 'write');
+    return toApplication(await ctx.services.applications.update(tenantId, id, input));
+  }
+
+  @Mutation(() => ID, { description: 'Deletes the application with its endpoints and messages.' })
+  deleteApplication(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'write');
+    return ctx.services.applications.delete(tenantId, id);
+  }
+
+  @Query(() => Application, { description: 'By app_ id or by uid: give exactly one.' })
+  async application(
+    @Arg('id', () => ID, { nullable: true }) id: string | null,
+    @Arg('uid', () => String, { nullable: true }) uid: string | null,
+    @Ctx() ctx: ApiContext,
+  ) {
+    const { tenantId } = requireTenant(ctx.principal, 'read');
+    if ((id == null) === (uid == null)) {
+      throw new ValidationError('Give exactly one of id or uid', { field: 'id' });
+    }
+    const app = id != null
+      ? await ctx.services.applications.getById(tenantId, id)
+      : await ctx.services.applications.get(tenantId, uid as string);
+    return toApplication(app);
+  }
+
+  @Query(() => ApplicationConnection)
+  async applications(@Args() args: ApplicationsArgs, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'read');
+    const page = await ctx.services.applications.list(tenantId, args, toPageArgs(args));
+    return toConnection(page, toApplication);
+  }
+}

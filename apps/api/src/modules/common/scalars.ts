@@ -1,0 +1,3 @@
+import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
+
+export { GraphQLJSON as JSONScalar, GraphQLJSONObject as JSONObjectScalar };

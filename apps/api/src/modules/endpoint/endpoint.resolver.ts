@@ -1,0 +1,89 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ValidationError } from '@herald/domain';
+import { requireTenant } from '../../auth/principal';
+import type { ApiContext } from '../../context';
+import { toConnection } from '../common/connection';
+import { toPageArgs } from '../common/page';
+import { CreateEndpointInput, EndpointsArgs, RotateSecretArgs, UpdateEndpointInput } from './endpoint.input';
+import { Endpoint, EndpointConnection, EndpointSecret, EndpointStats, toEndpoint } from './endpoint.type';
+
+const DAY_MS = 86_400_000;
+
+@Resolver(() => Endpoint)
+export class EndpointResolver {
+  @Mutation(() => Endpoint)
+  async createEndpoint(@Arg('input') input: CreateEndpointInput, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'write');
+    return toEndpoint(await ctx.services.endpoints.create(tenantId, input));
+  }
+
+  @Mutation(() => Endpoint)
+  async updateEndpoint(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateEndpointInput,
+    @Ctx() ctx: ApiContext,
+  ) {
+    const { tenantId } = requireTenant(ctx.principal, 'write');
+    return toEndpoint(await ctx.services.endpoints.update(tenantId, id, input));
+  }
+
+  @Mutation(() => ID, { description: 'Deletes the endpoint and cancels its pending deliveries.' })
+  deleteEndpoint(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'write');
+    return ctx.services.endpoints.delete(tenantId, id);
+  }
+
+  @Mutation(() => Endpoint)
+  async enableEndpoint(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'write');
+    return toEndpoint(await ctx.services.endpoints.setDisabled(tenantId, id, false, null));
+  }
+
+  @Mutation(() => Endpoint)
+  async disableEndpoint(
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Ctx() ctx: ApiContext,
+  ) {
+    const { tenantId } = requireTenant(ctx.principal, 'write');
+    return toEndpoint(await ctx.services.endpoints.setDisabled(tenantId, id, true, reason));
+  }
+
+  @Query(() => EndpointSecret, { description: 'Reveals the current signing secret.' })
+  endpointSecret(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
+    // Revealing a secret is as sensitive as changing the endpoint.
+    const { tenantId } = requireTenant(ctx.principal, 'write');
+    return ctx.services.endpoints.revealSecret(tenantId, id);
+  }
+
+  @Mutation(() => EndpointSecret)
+  rotateEndpointSecret(@Args() args: RotateSecretArgs, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'write');
+    return ctx.services.endpoints.rotateSecret(tenantId, args.id, args.key, args.gracePeriodSeconds);
+  }
+
+  @Query(() => Endpoint)
+  async endpoint(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'read');
+    return toEndpoint(await ctx.services.endpoints.get(tenantId, id));
+  }
+
+  @Query(() => EndpointConnection)
+  async endpoints(@Args() args: EndpointsArgs, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'read');
+    const page = await ctx.services.endpoints.list(tenantId, args.application, args, toPageArgs(args));
+    return toConnection(page, toEndpoint);
+  }
+
+  @FieldResolver(() => EndpointStats, { description: 'Counts since `since` (default: last 24 h).' })
+  async stats(
+    @Root() endpoint: Endpoint,
+    @Arg('since', () => Date, { nullable: true }) since: Date | null,
+    @Ctx() ctx: ApiContext,
+  ) {
+    const { tenantId } = requireTenant(ctx.principal, 'read');
+    const from = since ?? new Date(Date.now() - DAY_MS);
+    if (Number.isNaN(from.getTime())) throw new ValidationError('since is not a valid time', { field: 'since' });
+    return { since: from, ...(await ctx.services.endpoints.stats(tenantId, endpoint.id, from)) };
+  }
+}

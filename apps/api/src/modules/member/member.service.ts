@@ -1,0 +1,85 @@
+import { MemberRepository, SystemRepository, hashToken, newToken, type Database, type MemberEntity, type Page, type PageArgs } from '@herald/db';
+import { canAssignRole, canManageMember, ConflictError, ForbiddenError, isRole, NotFoundError, ValidationError, type Role } from '@herald/domain';
+import type { TenantPrincipal } from '../../auth/principal';
+import { validateIdArg } from '../common/validate';
+import { checkEmail } from '../tenant/tenant.service';
+
+export class MemberService {
+  constructor(private readonly db: Database) {}
+
+  list(tenantId: string, page: PageArgs): Promise<Page<MemberEntity>> {
+    return this.db.withTenant(tenantId, (tx) => new MemberRepository(tx).list(page));
+  }
+
+  /**
+   * Adds someone to the tenant. Everyone gets a one-time invitation token; an account is created
+   * without a password when the email is new, and the password is chosen on acceptance.
+   */
+  async invite(actor: TenantPrincipal, email: string, role: Role): Promise<{ member: MemberEntity; token: string }> {
+    const cleanEmail = checkEmail(email);
+    checkRole(role);
+    if (!canAssignRole(actor.role, role)) throw new ForbiddenError(`A ${actor.role} cannot invite a ${role}`);
+    const token = newToken('hi_');
+    // The user row is global (no tenant), so it is found or created outside tenant scope.
+    const user = await this.db.withSystem(async (m) => {
+      const repo = new SystemRepository(m);
+      return (await repo.findUserByEmail(cleanEmail)) ?? (await repo.createUser(cleanEmail, null));
+    });
+    const member = await this.db.withTenant(actor.tenantId, async (tx) => {
+      const repo = new MemberRepository(tx);
+      if (await repo.findByUserId(user.id)) throw new ConflictError(`${cleanEmail} is already a member`, { field: 'email' });
+      const created = await repo.create(user.id, role, hashToken(token));
+      created.user = user;
+      return created;
+    });
+    return { member, token };
+  }
+
+  updateRole(actor: TenantPrincipal, memberId: string, role: Role): Promise<MemberEntity> {
+    validateIdArg('id', memberId, 'mbr');
+    checkRole(role);
+    return this.db.withTenant(actor.tenantId, async (tx) => {
+      const repo = new MemberRepository(tx);
+      const member = await findOrThrow(repo, memberId);
+      if (!canManageMember(actor.role, member.role) || !canAssignRole(actor.role, role)) {
+        throw new ForbiddenError(`A ${actor.role} cannot make a ${member.role} a ${role}`);
+      }
+      if (member.role === 'owner' && role !== 'owner' && (await repo.countOwners()) <= 1) {
+        throw new ConflictError('A tenant must keep at least one owner');
+      }
+      member.role = role;
+      return repo.save(member);
+    });
+  }
+
+  async remove(actor: TenantPrincipal, memberId: string): Promise<string> {
+    validateIdArg('id', memberId, 'mbr');
+    const removed = await this.db.withTenant(actor.tenantId, async (tx) => {
+      const repo = new MemberRepository(tx);
+      const member = await findOrThrow(repo, memberId);
+      if (!canManageMember(actor.role, member.role)) {
+        throw new ForbiddenError(`A ${actor.role} cannot remove a ${member.role}`);
+      }
+      if (member.role === 'owner' && (await repo.countOwners()) <= 1) {
+        throw new ConflictError('A tenant must keep at least one owner');
+      }
+      await repo.delete(member.id);
+      return member;
+    });
+    // Sessions are not tenant data (they are looked up before a tenant is known).
+    await this.db.withSystem((m) =>
+      m.query(`DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2`, [actor.tenantId, removed.userId]),
+    );
+    return removed.id;
+  }
+}
+
+async function findOrThrow(repo: MemberRepository, id: string): Promise<MemberEntity> {
+  const member = await repo.findById(id);
+  if (!member) throw new NotFoundError(`Member ${id} not found`);
+  return member;
+}
+
+function checkRole(role: string): void {
+  if (!isRole(role)) throw new ValidationError('role must be owner, admin, developer or viewer', { field: 'role' });
+}

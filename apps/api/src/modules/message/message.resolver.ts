@@ -1,0 +1,73 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { requireTenant } from '../../auth/principal';
+import type { ApiContext } from '../../context';
+import { toConnection } from '../common/connection';
+import { toPageArgs } from '../common/page';
+import { AttemptsArgs, DeliveriesArgs, MessagesArgs, SendMessageInput, SendMessagesInput } from './message.input';
+import {
+  AttemptConnection,
+  Delivery,
+  DeliveryConnection,
+  Message,
+  MessageConnection,
+  SendMessagePayload,
+  SendMessagesPayload,
+  toAttempt,
+  toDelivery,
+  toMessage,
+} from './message.type';
+
+@Resolver(() => Message)
+export class MessageResolver {
+  @Mutation(() => SendMessagePayload, { description: 'Publishes one event to an application.' })
+  async sendMessage(@Arg('input') input: SendMessageInput, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'write');
+    const [result] = await ctx.services.messages.send(tenantId, [input]);
+    return { message: toMessage(result.message), duplicate: result.duplicate };
+  }
+
+  @Mutation(() => SendMessagesPayload, { description: 'Publishes up to 1,000 events atomically.' })
+  async sendMessages(@Arg('input') input: SendMessagesInput, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'write');
+    const results = await ctx.services.messages.send(tenantId, input.messages);
+    return {
+      results: results.map((r) => ({ message: toMessage(r.message), duplicate: r.duplicate })),
+      createdCount: results.filter((r) => !r.duplicate).length,
+      duplicateCount: results.filter((r) => r.duplicate).length,
+      deliveryCount: results.reduce((sum, r) => sum + r.deliveryCount, 0),
+    };
+  }
+
+  @Query(() => Message)
+  async message(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'read');
+    return toMessage(await ctx.services.messages.get(tenantId, id));
+  }
+
+  @Query(() => MessageConnection, { description: 'Newest first.' })
+  async messages(@Args() args: MessagesArgs, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'read');
+    const page = await ctx.services.messages.list(tenantId, args.application, args, toPageArgs(args));
+    return toConnection(page, toMessage);
+  }
+
+  @Query(() => DeliveryConnection, { description: 'Deliveries of a message or to an endpoint.' })
+  async deliveries(@Args() args: DeliveriesArgs, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'read');
+    const page = await ctx.services.messages.listDeliveries(tenantId, args, toPageArgs(args));
+    return toConnection(page, toDelivery);
+  }
+
+  @Query(() => AttemptConnection, { description: 'Attempts of a message or to an endpoint, newest first.' })
+  async attempts(@Args() args: AttemptsArgs, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'read');
+    const page = await ctx.services.messages.listAttempts(tenantId, args, toPageArgs(args));
+    return toConnection(page, toAttempt);
+  }
+
+  @FieldResolver(() => [Delivery], { name: 'deliveries', description: 'One per endpoint it was routed to.' })
+  async messageDeliveries(@Root() message: Message, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'read');
+    return (await ctx.services.messages.deliveriesOf(tenantId, message.id)).map(toDelivery);
+  }
+}

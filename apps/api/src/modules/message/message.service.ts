@@ -1,0 +1,371 @@
+import {
+  AttemptRepository,
+  EndpointRepository,
+  MessageRepository,
+  idempotencySlot,
+  type ApplicationEntity,
+  type AttemptEntity,
+  type Database,
+  type DeliveryEntity,
+  type DeliveryStatus,
+  type EndpointEntity,
+  type MessageEntity,
+  type NewDeliveryRow,
+  type NewMessageRow,
+  type Page,
+  type PageArgs,
+  type TenantTx,
+} from '@herald/db';
+import type { LimitsConfig } from '@herald/config';
+import {
+  matchesEndpoint,
+  newId,
+  NotFoundError,
+  validateEventTypeName,
+  ValidationError,
+  type PayloadFilter,
+} from '@herald/domain';
+import { validateChannels } from '../endpoint/endpoint.validate';
+import type { JsonSchemaValidator } from '../event-type/json-schema';
+import { checkName, validateIdArg } from '../common/validate';
+import type { SendMessageInput } from './message.input';
+
+/** Called after a publish commits, with the deliveries it created (the Temporal hand-off). */
+export interface DeliveryDispatcher {
+  dispatch(tenantId: string, deliveries: NewDeliveryRow[]): void;
+}
+
+export const noDispatch: DeliveryDispatcher = { dispatch: () => undefined };
+
+export interface SendResult {
+  message: MessageEntity;
+  duplicate: boolean;
+  deliveryCount: number;
+}
+
+interface PreparedMessage {
+  index: number;
+  applicationRef: string;
+  eventType: string;
+  eventId: string | null;
+  channels: string[] | null;
+  payload: Record<string, unknown>;
+  payloadJson: string;
+  dedupeKey: string | null;
+}
+
+const MAX_KEY_LENGTH = 256;
+
+export class MessageService {
+  constructor(
+    private readonly db: Database,
+    private readonly schemas: JsonSchemaValidator,
+    private readonly limits: LimitsConfig,
+    private readonly dispatcher: DeliveryDispatcher = noDispatch,
+  ) {}
+
+  /**
+   * Stores messages and their deliveries in one transaction: all or nothing. Validation that
+   * needs no database runs before the transaction opens.
+   */
+  async send(tenantId: string, inputs: SendMessageInput[]): Promise<SendResult[]> {
+    if (inputs.length === 0) throw new ValidationError('Send at least one message', { field: 'messages' });
+    if (inputs.length > this.limits.maxBatchSize) {
+      throw new ValidationError(`At most ${this.limits.maxBatchSize} messages per batch`, { field: 'messages' });
+    }
+    const prepared = inputs.map((input, index) => this.prepare(input, index, inputs.length > 1));
+    const createdAt = new Date();
+
+    const { results, deliveries } = await this.db.withTenant(tenantId, async (tx) => {
+      const apps = await resolveApplications(tx, prepared);
+      await this.validateAgainstSchemas(tx, prepared);
+
+      const ids = prepared.map(() => newId('msg'));
+      const claimed = await this.claimKeys(tx, prepared, apps, ids);
+
+      const fresh: NewMessageRow[] = [];
+      const results: (SendResult | { duplicateOf: string; index: number })[] = [];
+      const firstOfKey = new Map<string, number>();
+      for (const p of prepared) {
+        const app = apps.get(p.applicationRef) as ApplicationEntity;
+        const slot = p.dedupeKey ? idempotencySlot(app.id, p.dedupeKey) : null;
+        const existing = slot ? claimed.get(slot) : undefined;
+        if (existing) {
+          results.push({ duplicateOf: existing, index: p.index });
+          continue;
+        }
+        if (slot) {
+          // A key repeated inside one batch: the later ones are duplicates of the first.
+          const first = firstOfKey.get(slot);
+          if (first !== undefined) {
+            results.push({ duplicateOf: ids[first], index: p.index });
+            continue;
+          }
+          firstOfKey.set(slot, p.index);
+        }
+        const row: NewMessageRow = {
+          id: ids[p.index],
+          applicationId: app.id,
+          eventType: p.eventType,
+          eventId: p.eventId,
+          payloadJson: p.payloadJson,
+          channels: p.channels,
+        };
+        fresh.push(row);
+        results.push({
+          message: {
+            id: row.id,
+            tenantId,
+            applicationId: app.id,
+            eventType: p.eventType,
+            eventId: p.eventId,
+            payload: p.payload,
+            channels: p.channels,
+            createdAt,
+          },
+          duplicate: false,
+          deliveryCount: 0,
+        });
+      }
+
+      const repo = new MessageRepository(tx);
+      await repo.insertMany(fresh, createdAt);
+      const deliveries = await fanOut(tx, fresh, prepared, ids);
+      await repo.insertDeliveries(deliveries);
+      const perMessage = countBy(deliveries, (d) => d.messageId);
+
+      const originals = await repo.findByIds(
+        results.flatMap((r) => ('duplicateOf' in r ? [r.duplicateOf] : [])).filter((id) => !ids.includes(id)),
+      );
+      const byId = new Map(originals.map((m) => [m.id, m]));
+      const freshById = new Map(
+        results.flatMap((r) => ('message' in r ? [[r.message.id, r.message] as const] : [])),
+      );
+      const final: SendResult[] = results.map((r) => {
+        if ('message' in r) return { ...r, deliveryCount: perMessage.get(r.message.id) ?? 0 };
+        const original = byId.get(r.duplicateOf) ?? freshById.get(r.duplicateOf);
+        if (!original) throw new Error(`Idempotency key points at missing message ${r.duplicateOf}`);
+        return { message: original, duplicate: true, deliveryCount: 0 };
+      });
+      return { results: final, deliveries };
+    });
+
+    if (deliveries.length > 0) this.dispatcher.dispatch(tenantId, deliveries);
+    return results;
+  }
+
+  get(tenantId: string, id: string): Promise<MessageEntity> {
+    validateIdArg('id', id, 'msg');
+    return this.db.withTenant(tenantId, async (tx) => {
+      const message = await new MessageRepository(tx).findById(id);
+      if (!message) throw new NotFoundError(`Message ${id} not found`);
+      return message;
+    });
+  }
+
+  list(
+    tenantId: string,
+    application: string,
+    filter: { eventTypes?: string[] | null; channel?: string | null; since?: Date | null; until?: Date | null },
+    page: PageArgs,
+  ): Promise<Page<MessageEntity>> {
+    for (const d of [filter.since, filter.until]) {
+      if (d && Number.isNaN(d.getTime())) throw new ValidationError('since/until must be valid times');
+    }
+    return this.db.withTenant(tenantId, async (tx) => {
+      const [app] = await tx.query<{ id: string }>(
+        `SELECT id FROM applications WHERE tenant_id = $1 AND (id = $2 OR uid = $2)`,
+        [tx.tenantId, application],
+      );
+      if (!app) throw new NotFoundError(`Application ${application} not found`);
+      return new MessageRepository(tx).list({ applicationId: app.id, ...filter }, page);
+    });
+  }
+
+  deliveriesOf(tenantId: string, messageId: string): Promise<DeliveryEntity[]> {
+    return this.db.withTenant(tenantId, (tx) => new MessageRepository(tx).deliveriesOf(messageId));
+  }
+
+  listDeliveries(
+    tenantId: string,
+    filter: { messageId?: string | null; endpointId?: string | null; status?: DeliveryStatus | null },
+    page: PageArgs,
+  ): Promise<Page<DeliveryEntity>> {
+    requireScope(filter);
+    return this.db.withTenant(tenantId, async (tx) => {
+      await ensureScopeExists(tx, filter);
+      return new MessageRepository(tx).listDeliveries(filter, page);
+    });
+  }
+
+  listAttempts(
+    tenantId: string,
+    filter: { messageId?: string | null; endpointId?: string | null; status?: 'SUCCEEDED' | 'FAILED' | null },
+    page: PageArgs,
+  ): Promise<Page<AttemptEntity>> {
+    requireScope(filter);
+    return this.db.withTenant(tenantId, async (tx) => {
+      await ensureScopeExists(tx, filter);
+      return new AttemptRepository(tx).list(filter, page);
+    });
+  }
+
+  private prepare(input: SendMessageInput, index: number, batch: boolean): PreparedMessage {
+    const at = (field: string) => (batch ? `messages.${index}.${field}` : field);
+    if (typeof input.application !== 'string' || input.application.length === 0 || input.application.length > 256) {
+      throw new ValidationError('application must be an app_ id or uid', { field: at('application') });
+    }
+    checkName(validateEventTypeName, at('eventType'), input.eventType);
+    const payload = input.payload;
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+      throw new ValidationError('payload must be a JSON object', { field: at('payload') });
+    }
+    const payloadJson = JSON.stringify(payload);
+    // PostgreSQL's jsonb cannot hold NUL characters; refuse them here rather than fail later.
+    if (payloadJson.includes('\\u0000')) {
+      throw new ValidationError('payload must not contain NUL (\\u0000) characters', { field: at('payload') });
+    }
+    const size = Buffer.byteLength(payloadJson);
+    if (size > this.limits.maxPayloadBytes) {
+      throw new ValidationError(
+        `payload is ${size} bytes; the limit is ${this.limits.maxPayloadBytes}`,
+        { field: at('payload'), details: { size, limit: this.limits.maxPayloadBytes } },
+      );
+    }
+    for (const [field, value] of [['idempotencyKey', input.idempotencyKey], ['eventId', input.eventId]] as const) {
+      if (value != null && (value.length === 0 || value.length > MAX_KEY_LENGTH)) {
+        throw new ValidationError(`${field} must be 1–${MAX_KEY_LENGTH} characters`, { field: at(field) });
+      }
+    }
+    return {
+      index,
+      applicationRef: input.application,
+      eventType: input.eventType,
+      eventId: input.eventId ?? null,
+      channels: validateChannels(input.channels, at('channels')),
+      payload,
+      payloadJson,
+      // An eventId deduplicates like an idempotency key, in its own namespace.
+      dedupeKey: input.idempotencyKey != null ? `k:${input.idempotencyKey}` : input.eventId != null ? `e:${input.eventId}` : null,
+    };
+  }
+
+  private async validateAgainstSchemas(tx: TenantTx, prepared: PreparedMessage[]): Promise<void> {
+    const names = [...new Set(prepared.map((p) => p.eventType))];
+    const rows = await tx.query<{ id: string; name: string; updated_at: Date; schema: object }>(
+      `SELECT id, name, updated_at, schema FROM event_types
+        WHERE tenant_id = $1 AND name = ANY($2) AND schema IS NOT NULL`,
+      [tx.tenantId, names],
+    );
+    if (rows.length === 0) return;
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    for (const p of prepared) {
+      const eventType = byName.get(p.eventType);
+      if (!eventType) continue;
+      const cacheKey = `${eventType.id}@${new Date(eventType.updated_at).getTime()}`;
+      const problems = this.schemas.validate(cacheKey, eventType.schema, p.payload);
+      if (problems) {
+        throw new ValidationError(`payload does not match the ${p.eventType} schema: ${problems}`, {
+          field: prepared.length > 1 ? `messages.${p.index}.payload` : 'payload',
+        });
+      }
+    }
+  }
+
+  private async claimKeys(
+    tx: TenantTx,
+    prepared: PreparedMessage[],
+    apps: Map<string, ApplicationEntity>,
+    ids: string[],
+  ): Promise<Map<string, string>> {
+    const seen = new Set<string>();
+    const claims: { applicationId: string; key: string; messageId: string }[] = [];
+    for (const p of prepared) {
+      if (!p.dedupeKey) continue;
+      const applicationId = (apps.get(p.applicationRef) as ApplicationEntity).id;
+      const slot = idempotencySlot(applicationId, p.dedupeKey);
+      if (seen.has(slot)) continue;
+      seen.add(slot);
+      claims.push({ applicationId, key: p.dedupeKey, messageId: ids[p.index] });
+    }
+    return new MessageRepository(tx).claimIdempotencyKeys(claims, this.limits.idempotencyWindowMs);
+  }
+}
+
+async function resolveApplications(tx: TenantTx, prepared: PreparedMessage[]): Promise<Map<string, ApplicationEntity>> {
+  const refs = [...new Set(prepared.map((p) => p.applicationRef))];
+  const rows = await tx.query<{ id: string; uid: string | null }>(
+    `SELECT id, uid FROM applications WHERE tenant_id = $1 AND (id = ANY($2) OR uid = ANY($2))`,
+    [tx.tenantId, refs],
+  );
+  const byRef = new Map<string, ApplicationEntity>();
+  for (const row of rows) {
+    byRef.set(row.id, row as ApplicationEntity);
+    if (row.uid) byRef.set(row.uid, row as ApplicationEntity);
+  }
+  const missing = refs.find((ref) => !byRef.has(ref));
+  if (missing) throw new NotFoundError(`Application ${missing} not found`);
+  return byRef;
+}
+
+async function fanOut(
+  tx: TenantTx,
+  fresh: NewMessageRow[],
+  prepared: PreparedMessage[],
+  ids: string[],
+): Promise<NewDeliveryRow[]> {
+  if (fresh.length === 0) return [];
+  const appIds = [...new Set(fresh.map((m) => m.applicationId))];
+  const endpoints = await new EndpointRepository(tx).listEnabledForApplications(appIds);
+  if (endpoints.length === 0) return [];
+  const byApp = new Map<string, EndpointEntity[]>();
+  for (const e of endpoints) byApp.set(e.applicationId, [...(byApp.get(e.applicationId) ?? []), e]);
+  const payloadOf = new Map(prepared.map((p) => [ids[p.index], p.payload]));
+  const deliveries: NewDeliveryRow[] = [];
+  for (const message of fresh) {
+    for (const endpoint of byApp.get(message.applicationId) ?? []) {
+      const routed = matchesEndpoint(
+        {
+          eventTypes: endpoint.eventTypes,
+          channels: endpoint.channels,
+          payloadFilter: endpoint.payloadFilter as PayloadFilter | null,
+        },
+        { eventType: message.eventType, channels: message.channels, payload: payloadOf.get(message.id) },
+      );
+      if (routed) {
+        deliveries.push({
+          id: newId('dlv'),
+          applicationId: message.applicationId,
+          messageId: message.id,
+          endpointId: endpoint.id,
+        });
+      }
+    }
+  }
+  return deliveries;
+}
+
+function requireScope(filter: { messageId?: string | null; endpointId?: string | null }): void {
+  if (!filter.messageId && !filter.endpointId) {
+    throw new ValidationError('Give messageId or endpointId', { field: 'messageId' });
+  }
+  if (filter.messageId) validateIdArg('messageId', filter.messageId, 'msg');
+  if (filter.endpointId) validateIdArg('endpointId', filter.endpointId, 'ep');
+}
+
+/** Distinguishes "not yours / doesn't exist" (NOT_FOUND) from "exists, nothing yet" (empty list). */
+async function ensureScopeExists(tx: TenantTx, filter: { messageId?: string | null; endpointId?: string | null }) {
+  if (filter.messageId && !(await new MessageRepository(tx).findById(filter.messageId))) {
+    throw new NotFoundError(`Message ${filter.messageId} not found`);
+  }
+  if (filter.endpointId) {
+    const [row] = await tx.query(`SELECT 1 FROM endpoints WHERE tenant_id = $1 AND id = $2`, [tx.tenantId, filter.endpointId]);
+    if (!row) throw new NotFoundError(`Endpoint ${filter.endpointId} not found`);
+  }
+}
+
+function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}

@@ -1,0 +1,147 @@
+import 'reflect-metadata';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { GraphQLError } from 'graphql';
+import type { ApiConfig } from '@herald/config';
+import type { Database } from '@herald/db';
+import { isHeraldError } from '@herald/domain';
+import { Authenticator } from './auth/authenticator';
+import type { ApiContext } from './context';
+import { createErrorFormatter } from './graphql/errors';
+import { depthLimitRule, limitsPlugin } from './graphql/limits';
+import { buildHeraldSchema } from './graphql/schema';
+import { RateLimiter } from './http/rate-limiter';
+import { createLogger, type Logger } from './logger';
+import type { DeliveryDispatcher } from './modules/message/message.service';
+import type { ResolveHost } from './modules/endpoint/url-guard';
+import { createServices, type Services } from './services';
+
+export interface ServerDeps {
+  config: ApiConfig;
+  db: Database;
+  logger?: Logger;
+  dispatcher?: DeliveryDispatcher;
+  /** Replaces DNS for the endpoint URL guard (tests). */
+  resolveHost?: ResolveHost;
+}
+
+export interface HeraldServer {
+  readonly app: express.Express;
+  readonly httpServer: Server;
+  readonly services: Services;
+  /** Listens on config.port (0 = any free port) and returns the base URL. */
+  listen(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
+  const { config, db } = deps;
+  const logger = deps.logger ?? createLogger(config.logLevel, { app: 'api' });
+  const authenticator = new Authenticator(db, config.security.operatorToken);
+  const services = createServices({ config, db, authenticator, dispatcher: deps.dispatcher, resolveHost: deps.resolveHost });
+  const schema = await buildHeraldSchema();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const httpServer = createHttpServer(app);
+  // Slow-loris guard: a client gets this long to send its headers and body.
+  httpServer.headersTimeout = 20_000;
+  httpServer.requestTimeout = 60_000;
+  httpServer.keepAliveTimeout = 65_000;
+
+  const apollo = new ApolloServer<ApiContext>({
+    schema,
+    formatError: createErrorFormatter(logger),
+    validationRules: [depthLimitRule(config.limits.maxQueryDepth)],
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      limitsPlugin({
+        schema,
+        maxComplexity: config.limits.maxQueryComplexity,
+        mutationLimiter: new RateLimiter(config.limits.mutationsPerSecond, config.limits.mutationBurst),
+      }),
+    ],
+  });
+  await apollo.start();
+
+  let ready = true;
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      if (!ready) throw new Error('shutting down');
+      await db.ping();
+      res.json({ status: 'ready' });
+    } catch (error) {
+      res.status(503).json({ status: 'unavailable', reason: (error as Error).message });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: config.limits.maxRequestBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<ApiContext> => {
+        const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 128) || randomUUID();
+        try {
+          const principal = await authenticator.authenticate(req.headers.authorization);
+          const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
+          return { requestId, principal, bearerToken: bearer, services };
+        } catch (error) {
+          if (isHeraldError(error)) {
+            throw new GraphQLError(error.message, {
+              extensions: { code: error.code, http: { status: error.code === 'UNAUTHENTICATED' ? 401 : 400 } },
+            });
+          }
+          throw error;
+        }
+      },
+    }),
+  );
+
+  // Body-parser failures (malformed JSON, too large) answered in GraphQL's error shape.
+  app.use((error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = error.status ?? 500;
+    const code =
+      error.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+    if (status >= 500) logger.error('request failed', { error: error.message });
+    const message =
+      code === 'PAYLOAD_TOO_LARGE'
+        ? `Request body exceeds ${config.limits.maxRequestBytes} bytes`
+        : code === 'BAD_REQUEST'
+          ? `Malformed request: ${error.message ?? 'invalid body'}`
+          : 'Internal server error';
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  });
+
+  return {
+    app,
+    httpServer,
+    services,
+    listen() {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => {
+          const { port } = httpServer.address() as AddressInfo;
+          const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+          resolve(`http://${host}:${port}`);
+        });
+      });
+    },
+    async stop() {
+      ready = false;
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

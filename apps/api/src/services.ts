@@ -1,0 +1,47 @@
+import type { ApiConfig } from '@herald/config';
+import { SecretCipher, type Database } from '@herald/db';
+import type { Authenticator } from './auth/authenticator';
+import { ApiKeyService } from './modules/api-key/api-key.service';
+import { ApplicationService } from './modules/application/application.service';
+import { EndpointService } from './modules/endpoint/endpoint.service';
+import { EndpointUrlGuard, type ResolveHost } from './modules/endpoint/url-guard';
+import { EventTypeService } from './modules/event-type/event-type.service';
+import { JsonSchemaValidator } from './modules/event-type/json-schema';
+import { MemberService } from './modules/member/member.service';
+import { MessageService, type DeliveryDispatcher } from './modules/message/message.service';
+import { TenantService } from './modules/tenant/tenant.service';
+
+export interface Services {
+  tenants: TenantService;
+  members: MemberService;
+  apiKeys: ApiKeyService;
+  applications: ApplicationService;
+  eventTypes: EventTypeService;
+  endpoints: EndpointService;
+  messages: MessageService;
+}
+
+export interface ServiceDeps {
+  config: ApiConfig;
+  db: Database;
+  authenticator: Authenticator;
+  dispatcher?: DeliveryDispatcher;
+  resolveHost?: ResolveHost;
+}
+
+export function createServices({ config, db, authenticator, dispatcher, resolveHost }: ServiceDeps): Services {
+  const schemas = new JsonSchemaValidator();
+  const urlGuard = new EndpointUrlGuard(
+    { allowHttp: config.security.allowHttp, allowList: config.security.ssrfAllowList },
+    resolveHost,
+  );
+  return {
+    tenants: new TenantService(db, config.security.sessionTtlMs),
+    members: new MemberService(db),
+    apiKeys: new ApiKeyService(db, (id) => authenticator.evictApiKey(id)),
+    applications: new ApplicationService(db),
+    eventTypes: new EventTypeService(db, schemas),
+    endpoints: new EndpointService(db, urlGuard, new SecretCipher(config.security.encryptionKey), config.security.secretRotationGraceMs),
+    messages: new MessageService(db, schemas, config.limits, dispatcher),
+  };
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadApiConfig } from './index';
+
+const base = {
+  DATABASE_URL: 'postgres://localhost/herald',
+  HERALD_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+};
+
+describe('loadApiConfig', () => {
+  it('applies defaults', () => {
+    const config = loadApiConfig(base);
+    expect(config.port).toBe(4000);
+    expect(config.limits.maxPayloadBytes).toBe(256 * 1024);
+    expect(config.security.secretRotationGraceMs).toBe(24 * 3_600_000);
+    expect(config.security.encryptionKey.length).toBe(32);
+    expect(config.security.operatorToken).toBeNull();
+  });
+
+  it('reads overrides and lists', () => {
+    const config = loadApiConfig({
+      ...base,
+      PORT: '5050',
+      HERALD_ALLOW_HTTP: 'false',
+      HERALD_SSRF_ALLOWLIST: '127.0.0.0/8, ::1/128 ,localhost',
+    });
+    expect(config.port).toBe(5050);
+    expect(config.security.allowHttp).toBe(false);
+    expect(config.security.ssrfAllowList).toEqual(['127.0.0.0/8', '::1/128', 'localhost']);
+  });
+
+  it('reports every problem at once', () => {
+    let error: unknown;
+    try {
+      loadApiConfig({ PORT: 'abc', HERALD_ENCRYPTION_KEY: 'c2hvcnQ=' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/PORT/);
+    expect(problems).toMatch(/DATABASE_URL/);
+    expect(problems).toMatch(/32 bytes/);
+  });
+
+  it('defaults to refusing plain http in production', () => {
+    expect(loadApiConfig({ ...base, HERALD_ENV: 'production' }).security.allowHttp).toBe(false);
+  });
+});

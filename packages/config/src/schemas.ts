@@ -1,0 +1,112 @@
+import { EnvReader, type Env } from './env';
+
+export type RuntimeEnv = 'development' | 'test' | 'production';
+
+export interface DatabaseConfig {
+  url: string;
+  poolSize: number;
+  statementTimeoutMs: number;
+}
+
+export interface SecurityConfig {
+  /** AES-256-GCM key for signing secrets at rest (32 bytes). */
+  encryptionKey: Buffer;
+  /** Bearer token for operator calls (createTenant, tenants); null disables them. */
+  operatorToken: string | null;
+  /** Plain-http endpoint URLs are refused unless the operator allows them. */
+  allowHttp: boolean;
+  /** CIDRs, IPs and host names exempt from the SSRF guard (e.g. loopback in tests). */
+  ssrfAllowList: string[];
+  secretRotationGraceMs: number;
+  sessionTtlMs: number;
+}
+
+export interface LimitsConfig {
+  maxPayloadBytes: number;
+  maxRequestBytes: number;
+  maxBatchSize: number;
+  idempotencyWindowMs: number;
+  /** Token bucket per tenant for mutations: sustained rate and burst. */
+  mutationsPerSecond: number;
+  mutationBurst: number;
+  maxQueryDepth: number;
+  maxQueryComplexity: number;
+}
+
+export interface ApiConfig {
+  env: RuntimeEnv;
+  host: string;
+  port: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Public base URL used in links the API prints or returns (portal links, etc.). */
+  publicUrl: string;
+  database: DatabaseConfig;
+  security: SecurityConfig;
+  limits: LimitsConfig;
+}
+
+const HOUR_MS = 3_600_000;
+
+export function readDatabaseConfig(r: EnvReader): DatabaseConfig {
+  return {
+    url: r.required('DATABASE_URL'),
+    poolSize: r.int('HERALD_DB_POOL_SIZE', 20, { min: 1, max: 500 }),
+    statementTimeoutMs: r.int('HERALD_DB_STATEMENT_TIMEOUT_MS', 30_000, { min: 100 }),
+  };
+}
+
+export function readSecurityConfig(r: EnvReader, env: RuntimeEnv): SecurityConfig {
+  const rawKey = r.string('HERALD_ENCRYPTION_KEY');
+  let encryptionKey = Buffer.alloc(0);
+  if (rawKey === undefined) {
+    r.problems.push('HERALD_ENCRYPTION_KEY is required (base64 of 32 random bytes)');
+  } else {
+    encryptionKey = Buffer.from(rawKey, 'base64');
+    if (encryptionKey.length !== 32) {
+      r.problems.push('HERALD_ENCRYPTION_KEY must be base64 of exactly 32 bytes');
+    }
+  }
+  return {
+    encryptionKey,
+    operatorToken: r.string('HERALD_OPERATOR_TOKEN') ?? null,
+    allowHttp: r.bool('HERALD_ALLOW_HTTP', env !== 'production'),
+    ssrfAllowList: r.list('HERALD_SSRF_ALLOWLIST'),
+    secretRotationGraceMs: r.int('HERALD_SECRET_ROTATION_GRACE_MS', 24 * HOUR_MS),
+    sessionTtlMs: r.int('HERALD_SESSION_TTL_MS', 7 * 24 * HOUR_MS, { min: 60_000 }),
+  };
+}
+
+export function readLimitsConfig(r: EnvReader): LimitsConfig {
+  return {
+    maxPayloadBytes: r.int('HERALD_MAX_PAYLOAD_BYTES', 256 * 1024, { min: 1024 }),
+    maxRequestBytes: r.int('HERALD_MAX_REQUEST_BYTES', 32 * 1024 * 1024, { min: 1024 }),
+    maxBatchSize: r.int('HERALD_MAX_BATCH_SIZE', 1000, { min: 1, max: 10_000 }),
+    idempotencyWindowMs: r.int('HERALD_IDEMPOTENCY_WINDOW_MS', 24 * HOUR_MS, { min: 1000 }),
+    mutationsPerSecond: r.int('HERALD_RATE_LIMIT_PER_SECOND', 2000, { min: 1 }),
+    mutationBurst: r.int('HERALD_RATE_LIMIT_BURST', 4000, { min: 1 }),
+    maxQueryDepth: r.int('HERALD_MAX_QUERY_DEPTH', 10, { min: 2, max: 100 }),
+    maxQueryComplexity: r.int('HERALD_MAX_QUERY_COMPLEXITY', 5000, { min: 10 }),
+  };
+}
+
+export function loadApiConfig(env: Env = process.env): ApiConfig {
+  const r = new EnvReader(env);
+  const runtimeEnv = r.oneOf<RuntimeEnv>(
+    'HERALD_ENV',
+    ['development', 'test', 'production'],
+    env.NODE_ENV === 'production' ? 'production' : 'development',
+  );
+  const port = r.int('PORT', 4000, { min: 0, max: 65535 });
+  const config: ApiConfig = {
+    env: runtimeEnv,
+    host: r.string('HOST', '0.0.0.0'),
+    port,
+    logLevel: r.oneOf('HERALD_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    publicUrl: r.string('HERALD_PUBLIC_URL', `http://localhost:${port}`),
+    database: readDatabaseConfig(r),
+    security: readSecurityConfig(r, runtimeEnv),
+    limits: readLimitsConfig(r),
+  };
+  r.done();
+  return config;
+}

@@ -1,0 +1,101 @@
+import 'reflect-metadata';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { DatabaseConfig } from '@herald/config';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+import { APP_ROLE } from './roles';
+
+/**
+ * A transaction bound to one tenant. Row-level security is switched on for its whole length
+ * (SET LOCAL ROLE + the tenant setting), and every repository built on it filters by
+ * `tenantId` as well, so a forgotten WHERE clause is caught by the database.
+ */
+export interface TenantTx {
+  readonly tenantId: string;
+  readonly manager: EntityManager;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Database {
+  readonly dataSource: DataSource;
+  /** Runs `fn` in one transaction as `tenantId`, under row-level security. */
+  withTenant<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` outside any tenant: authentication look-ups, sign-up, operator calls. Code here
+   * must not read tenant data on behalf of a caller.
+   */
+  withSystem<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createDataSource(config: DatabaseConfig): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: config.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    extra: {
+      max: config.poolSize,
+      statement_timeout: config.statementTimeoutMs,
+      application_name: 'herald',
+    },
+  });
+}
+
+export async function openDatabase(
+  config: DatabaseConfig,
+  { migrate = true }: { migrate?: boolean } = {},
+): Promise<Database> {
+  const dataSource = createDataSource(config);
+  await dataSource.initialize();
+  if (migrate) await migrateWithLock(dataSource);
+  return wrapDataSource(dataSource);
+}
+
+/** Several API replicas may start together; an advisory lock lets exactly one migrate. */
+async function migrateWithLock(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock(7243001)');
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock(7243001)').catch(() => undefined);
+    await runner.release();
+  }
+}
+
+export function wrapDataSource(dataSource: DataSource): Database {
+  return {
+    dataSource,
+    withTenant(tenantId, fn) {
+      if (!tenantId) throw new Error('withTenant requires a tenant id');
+      return dataSource.transaction(async (manager) => {
+        await manager.query(
+          `SELECT set_config('role', $1, true), set_config('herald.tenant_id', $2, true)`,
+          [APP_ROLE, tenantId],
+        );
+        const tx: TenantTx = {
+          tenantId,
+          manager,
+          query: (sql, params) => manager.query(sql, params),
+        };
+        return fn(tx);
+      });
+    },
+    withSystem(fn) {
+      return dataSource.transaction(fn);
+    },
+    async ping() {
+      await dataSource.query('SELECT 1');
+    },
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}

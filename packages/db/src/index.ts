@@ -1,0 +1,6 @@
+export * from './database';
+export * from './entities';
+export * from './migrations';
+export * from './roles';
+export * from './crypto';
+export * from './repositories';

@@ -1,0 +1,55 @@
+import type { TenantTx } from '../database';
+import { AttemptEntity, type AttemptStatus } from '../entities';
+import { paginate, type Page, type PageArgs } from './pagination';
+
+export interface AttemptFilter {
+  messageId?: string | null;
+  endpointId?: string | null;
+  status?: AttemptStatus | null;
+}
+
+export interface EndpointStats {
+  succeeded: number;
+  failed: number;
+  pending: number;
+  exhausted: number;
+}
+
+export class AttemptRepository {
+  constructor(private readonly tx: TenantTx) {}
+
+  list(filter: AttemptFilter, page: PageArgs): Promise<Page<AttemptEntity>> {
+    const qb = this.tx.manager
+      .getRepository(AttemptEntity)
+      .createQueryBuilder('a')
+      .where('a.tenant_id = :tenantId', { tenantId: this.tx.tenantId });
+    if (filter.messageId) qb.andWhere('a.message_id = :messageId', { messageId: filter.messageId });
+    if (filter.endpointId) qb.andWhere('a.endpoint_id = :endpointId', { endpointId: filter.endpointId });
+    if (filter.status) qb.andWhere('a.status = :status', { status: filter.status });
+    return paginate(qb, page);
+  }
+
+  /** Attempt outcomes over a window, plus deliveries still waiting or given up on. */
+  async endpointStats(endpointId: string, since: Date): Promise<EndpointStats> {
+    const [attempts] = await this.tx.query<{ succeeded: string; failed: string }>(
+      `SELECT count(*) FILTER (WHERE status = 'SUCCEEDED') AS succeeded,
+              count(*) FILTER (WHERE status = 'FAILED') AS failed
+         FROM attempts
+        WHERE tenant_id = $1 AND endpoint_id = $2 AND attempted_at >= $3`,
+      [this.tx.tenantId, endpointId, since],
+    );
+    const [deliveries] = await this.tx.query<{ pending: string; exhausted: string }>(
+      `SELECT count(*) FILTER (WHERE status = 'PENDING') AS pending,
+              count(*) FILTER (WHERE status = 'EXHAUSTED') AS exhausted
+         FROM deliveries
+        WHERE tenant_id = $1 AND endpoint_id = $2 AND created_at >= $3`,
+      [this.tx.tenantId, endpointId, since],
+    );
+    return {
+      succeeded: Number(attempts.succeeded),
+      failed: Number(attempts.failed),
+      pending: Number(deliveries.pending),
+      exhausted: Number(deliveries.exhausted),
+    };
+  }
+}

@@ -1,0 +1,228 @@
+import { newId, type Role } from '@herald/domain';
+import { IsNull, type EntityManager } from 'typeorm';
+import type { TenantTx } from '../database';
+import { ApiKeyEntity, MemberEntity, SessionEntity, TenantEntity, UserEntity } from '../entities';
+import { paginate, type Page, type PageArgs } from './pagination';
+
+/**
+ * Look-ups that happen before a tenant is known (sign-up, log-in, credential checks) or on
+ * behalf of the operator. They run through `Database.withSystem`.
+ */
+export class SystemRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  createTenant(name: string): Promise<TenantEntity> {
+    const repo = this.manager.getRepository(TenantEntity);
+    return repo.save(repo.create({ id: newId('tnt'), name }));
+  }
+
+  listTenants(page: PageArgs): Promise<Page<TenantEntity>> {
+    return paginate(this.manager.getRepository(TenantEntity).createQueryBuilder('t'), page);
+  }
+
+  findTenant(id: string): Promise<TenantEntity | null> {
+    return this.manager.getRepository(TenantEntity).findOneBy({ id });
+  }
+
+  findUserByEmail(email: string): Promise<UserEntity | null> {
+    return this.manager
+      .getRepository(UserEntity)
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email })
+      .getOne();
+  }
+
+  findUser(id: string): Promise<UserEntity | null> {
+    return this.manager.getRepository(UserEntity).findOneBy({ id });
+  }
+
+  createUser(email: string, passwordHash: string | null): Promise<UserEntity> {
+    const repo = this.manager.getRepository(UserEntity);
+    return repo.save(repo.create({ id: newId('usr'), email, passwordHash }));
+  }
+
+  async setPassword(userId: string, passwordHash: string): Promise<void> {
+    await this.manager.getRepository(UserEntity).update({ id: userId }, { passwordHash });
+  }
+
+  addMember(tenantId: string, userId: string, role: Role): Promise<MemberEntity> {
+    const repo = this.manager.getRepository(MemberEntity);
+    return repo.save(
+      repo.create({ id: newId('mbr'), tenantId, userId, role, acceptedAt: new Date() }),
+    );
+  }
+
+  /** Tenants a user belongs to (accepted memberships), oldest first. */
+  membershipsOf(userId: string): Promise<MemberEntity[]> {
+    return this.manager
+      .getRepository(MemberEntity)
+      .createQueryBuilder('m')
+      .where('m.user_id = :userId AND m.accepted_at IS NOT NULL', { userId })
+      .orderBy('m.id', 'ASC')
+      .getMany();
+  }
+
+  findMemberByInviteHash(hash: string): Promise<MemberEntity | null> {
+    return this.manager.getRepository(MemberEntity).findOneBy({ inviteTokenHash: hash });
+  }
+
+  async acceptInvite(memberId: string): Promise<void> {
+    await this.manager
+      .getRepository(MemberEntity)
+      .update({ id: memberId }, { acceptedAt: new Date(), inviteTokenHash: null });
+  }
+
+  createSession(
+    userId: string,
+    tenantId: string,
+    tokenHash: string,
+    expiresAt: Date,
+  ): Promise<SessionEntity> {
+    const repo = this.manager.getRepository(SessionEntity);
+    return repo.save(repo.create({ id: newId('ses'), userId, tenantId, tokenHash, expiresAt }));
+  }
+
+  findSession(tokenHash: string): Promise<SessionEntity | null> {
+    return this.manager
+      .getRepository(SessionEntity)
+      .createQueryBuilder('s')
+      .where('s.token_hash = :tokenHash AND s.expires_at > now()', { tokenHash })
+      .getOne();
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.manager.getRepository(SessionEntity).delete({ tokenHash });
+  }
+
+  findMember(tenantId: string, userId: string): Promise<MemberEntity | null> {
+    return this.manager
+      .getRepository(MemberEntity)
+      .findOneBy({ tenantId, userId });
+  }
+
+  findActiveApiKey(keyHash: string): Promise<ApiKeyEntity | null> {
+    return this.manager
+      .getRepository(ApiKeyEntity)
+      .createQueryBuilder('k')
+      .where('k.key_hash = :keyHash AND k.revoked_at IS NULL', { keyHash })
+      .andWhere('(k.expires_at IS NULL OR k.expires_at > now())')
+      .getOne();
+  }
+
+  async touchApiKey(id: string): Promise<void> {
+    await this.manager.query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1`, [id]);
+  }
+
+  createApiKey(fields: {
+    tenantId: string;
+    name: string;
+    role: Exclude<Role, 'owner'>;
+    keyHash: string;
+    keyPrefix: string;
+    createdBy: string | null;
+    expiresAt: Date | null;
+  }): Promise<ApiKeyEntity> {
+    const repo = this.manager.getRepository(ApiKeyEntity);
+    return repo.save(repo.create({ ...fields, id: newId('key') }));
+  }
+}
+
+export class MemberRepository {
+  constructor(private readonly tx: TenantTx) {}
+
+  private get repo() {
+    return this.tx.manager.getRepository(MemberEntity);
+  }
+
+  list(page: PageArgs): Promise<Page<MemberEntity>> {
+    const qb = this.repo
+      .createQueryBuilder('m')
+      .leftJoinAndSelect('m.user', 'u')
+      .where('m.tenant_id = :tenantId', { tenantId: this.tx.tenantId });
+    return paginate(qb, page);
+  }
+
+  findById(id: string): Promise<MemberEntity | null> {
+    return this.repo.findOne({
+      where: { id, tenantId: this.tx.tenantId },
+      relations: { user: true },
+    });
+  }
+
+  findByUserId(userId: string): Promise<MemberEntity | null> {
+    return this.repo.findOne({
+      where: { userId, tenantId: this.tx.tenantId },
+      relations: { user: true },
+    });
+  }
+
+  create(userId: string, role: Role, inviteTokenHash: string | null): Promise<MemberEntity> {
+    return this.repo.save(
+      this.repo.create({
+        id: newId('mbr'),
+        tenantId: this.tx.tenantId,
+        userId,
+        role,
+        inviteTokenHash,
+        acceptedAt: inviteTokenHash ? null : new Date(),
+      }),
+    );
+  }
+
+  save(member: MemberEntity): Promise<MemberEntity> {
+    return this.repo.save(member);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.repo.delete({ id, tenantId: this.tx.tenantId });
+  }
+
+  countOwners(): Promise<number> {
+    return this.repo.countBy({ tenantId: this.tx.tenantId, role: 'owner' });
+  }
+}
+
+export class ApiKeyRepository {
+  constructor(private readonly tx: TenantTx) {}
+
+  private get repo() {
+    return this.tx.manager.getRepository(ApiKeyEntity);
+  }
+
+  create(fields: {
+    name: string;
+    role: Exclude<Role, 'owner'>;
+    keyHash: string;
+    keyPrefix: string;
+    createdBy: string | null;
+    expiresAt: Date | null;
+  }): Promise<ApiKeyEntity> {
+    return this.repo.save(
+      this.repo.create({ ...fields, id: newId('key'), tenantId: this.tx.tenantId }),
+    );
+  }
+
+  findById(id: string): Promise<ApiKeyEntity | null> {
+    return this.repo.findOneBy({ id, tenantId: this.tx.tenantId });
+  }
+
+  list(filter: { includeRevoked?: boolean | null }, page: PageArgs): Promise<Page<ApiKeyEntity>> {
+    const qb = this.repo
+      .createQueryBuilder('k')
+      .where('k.tenant_id = :tenantId', { tenantId: this.tx.tenantId });
+    if (!filter.includeRevoked) qb.andWhere('k.revoked_at IS NULL');
+    return paginate(qb, page);
+  }
+
+  async revoke(id: string): Promise<void> {
+    await this.repo.update({ id, tenantId: this.tx.tenantId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+}
+
+export class TenantRepository {
+  constructor(private readonly tx: TenantTx) {}
+
+  find(): Promise<TenantEntity | null> {
+    return this.tx.manager.getRepository(TenantEntity).findOneBy({ id: this.tx.tenantId });
+  }
+}

@@ -1,0 +1,7 @@
+export * from './applications';
+export * from './attempts';
+export * from './endpoints';
+export * from './event-types';
+export * from './identity';
+export * from './messages';
+export * from './pagination';

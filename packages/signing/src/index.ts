@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './secret';
+export * from './sign';
+export * from './headers';
+export * from './verify';
+export * from './vectors';
