@@ -7,6 +7,8 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import type { ApiConfig } from '@herald/config';
 import type { Database } from '@herald/db';
 import { isHeraldError } from '@herald/domain';
@@ -20,12 +22,14 @@ import { createLogger, type Logger } from './logger';
 import type { DeliveryDispatcher } from './modules/message/message.service';
 import type { ResolveHost } from './modules/endpoint/url-guard';
 import { createServices, type Services } from './services';
+import { DeliveryEventHub } from './events/delivery-events';
 
 export interface ServerDeps {
   config: ApiConfig;
   db: Database;
   logger?: Logger;
-  dispatcher?: DeliveryDispatcher;
+  /** The Temporal hand-off; without one, messages are stored but nothing delivers them. */
+  dispatcher?: DeliveryDispatcher & { readonly enabled: boolean };
   /** Replaces DNS for the endpoint URL guard (tests). */
   resolveHost?: ResolveHost;
 }
@@ -43,7 +47,16 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
   const { config, db } = deps;
   const logger = deps.logger ?? createLogger(config.logLevel, { app: 'api' });
   const authenticator = new Authenticator(db, config.security.operatorToken);
-  const services = createServices({ config, db, authenticator, dispatcher: deps.dispatcher, resolveHost: deps.resolveHost });
+  const events = new DeliveryEventHub(config.database.url, logger);
+  await events.start();
+  const services = createServices({
+    config,
+    db,
+    authenticator,
+    dispatcher: deps.dispatcher ?? { enabled: false, dispatch: () => undefined },
+    events,
+    resolveHost: deps.resolveHost,
+  });
   const schema = await buildHeraldSchema();
 
   const app = express();
@@ -55,6 +68,24 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
   httpServer.requestTimeout = 60_000;
   httpServer.keepAliveTimeout = 65_000;
 
+  // Subscriptions (live delivery log) over graphql-ws on the same path; the token travels in
+  // connectionParams.authorization since browsers cannot set headers on WebSockets.
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 64 * 1024 });
+  const wsCleanup = useServer<{ authorization?: string }>(
+    {
+      schema,
+      context: async (ctx): Promise<ApiContext> => {
+        const authorization = ctx.connectionParams?.authorization;
+        const principal = await authenticator.authenticate(typeof authorization === 'string' ? authorization : undefined);
+        return { requestId: randomUUID(), principal, bearerToken: null, services };
+      },
+      onError: (_ctx, _id, _payload, errors) => {
+        logger.debug('subscription error', { errors: errors.map((e) => e.message) });
+      },
+    },
+    wsServer,
+  );
+
   const apollo = new ApolloServer<ApiContext>({
     schema,
     formatError: createErrorFormatter(logger),
@@ -63,6 +94,15 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
     includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
       limitsPlugin({
         schema,
         maxComplexity: config.limits.maxQueryComplexity,
@@ -141,6 +181,7 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
     async stop() {
       ready = false;
       await apollo.stop();
+      await events.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

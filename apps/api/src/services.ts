@@ -3,6 +3,8 @@ import { SecretCipher, type Database } from '@herald/db';
 import type { Authenticator } from './auth/authenticator';
 import { ApiKeyService } from './modules/api-key/api-key.service';
 import { ApplicationService } from './modules/application/application.service';
+import { DeliveryControlService } from './modules/delivery/delivery.service';
+import type { DeliveryEventHub } from './events/delivery-events';
 import { EndpointService } from './modules/endpoint/endpoint.service';
 import { EndpointUrlGuard, type ResolveHost } from './modules/endpoint/url-guard';
 import { EventTypeService } from './modules/event-type/event-type.service';
@@ -19,17 +21,20 @@ export interface Services {
   eventTypes: EventTypeService;
   endpoints: EndpointService;
   messages: MessageService;
+  deliveries: DeliveryControlService;
+  events: Pick<DeliveryEventHub, 'subscribe'>;
 }
 
 export interface ServiceDeps {
   config: ApiConfig;
   db: Database;
   authenticator: Authenticator;
-  dispatcher?: DeliveryDispatcher;
+  dispatcher: DeliveryDispatcher & { readonly enabled: boolean };
+  events: Pick<DeliveryEventHub, 'subscribe'>;
   resolveHost?: ResolveHost;
 }
 
-export function createServices({ config, db, authenticator, dispatcher, resolveHost }: ServiceDeps): Services {
+export function createServices({ config, db, authenticator, dispatcher, events, resolveHost }: ServiceDeps): Services {
   const schemas = new JsonSchemaValidator();
   const urlGuard = new EndpointUrlGuard(
     { allowHttp: config.security.allowHttp, allowList: config.security.ssrfAllowList },
@@ -43,5 +48,7 @@ export function createServices({ config, db, authenticator, dispatcher, resolveH
     eventTypes: new EventTypeService(db, schemas),
     endpoints: new EndpointService(db, urlGuard, new SecretCipher(config.security.encryptionKey), config.security.secretRotationGraceMs),
     messages: new MessageService(db, schemas, config.limits, dispatcher),
+    deliveries: new DeliveryControlService(db, dispatcher),
+    events,
   };
 }

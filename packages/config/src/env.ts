@@ -1,3 +1,4 @@
+import { parseDuration } from './durations';
 /**
  * Small typed readers over an environment record. They throw a single ConfigError listing every
  * problem at once, so a misconfigured deployment fails at start-up with the whole picture.
@@ -73,4 +74,26 @@ export class EnvReader {
   done(): void {
     if (this.problems.length > 0) throw new ConfigError(this.problems);
   }
+}
+
+export function readDurationList(r: EnvReader, name: string, fallback: readonly number[]): number[] {
+  const raw = r.list(name);
+  if (raw.length === 0) return [...fallback];
+  const values = raw.map(parseDuration);
+  if (values.some((v) => v === null)) {
+    r.problems.push(`${name} must be a comma-separated list of durations like 0,5s,5m,2h`);
+    return [...fallback];
+  }
+  return values as number[];
+}
+
+export function readDuration(r: EnvReader, name: string, fallbackMs: number): number {
+  const raw = r.string(name);
+  if (raw === undefined) return fallbackMs;
+  const value = parseDuration(raw);
+  if (value === null) {
+    r.problems.push(`${name} must be a duration like 500ms, 15s, 5m, got "${raw}"`);
+    return fallbackMs;
+  }
+  return value;
 }

@@ -1,2 +1,5 @@
 export * from './env';
+export * from './durations';
 export * from './schemas';
+export * from './worker';
+export * from './temporal';

@@ -1,4 +1,5 @@
 import { EnvReader, type Env } from './env';
+import { readTemporalConfig, type TemporalConfig } from './temporal';
 
 export type RuntimeEnv = 'development' | 'test' | 'production';
 
@@ -43,6 +44,8 @@ export interface ApiConfig {
   database: DatabaseConfig;
   security: SecurityConfig;
   limits: LimitsConfig;
+  /** Where deliveries are handed off; address null = store only (no delivery). */
+  temporal: TemporalConfig;
 }
 
 const HOUR_MS = 3_600_000;
@@ -106,6 +109,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     database: readDatabaseConfig(r),
     security: readSecurityConfig(r, runtimeEnv),
     limits: readLimitsConfig(r),
+    temporal: readTemporalConfig(r),
   };
   r.done();
   return config;

@@ -4,3 +4,4 @@ export * from './migrations';
 export * from './roles';
 export * from './crypto';
 export * from './repositories';
+export * from './notify';

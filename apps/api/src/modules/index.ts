@@ -1,6 +1,7 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { ApiKeyResolver } from './api-key/api-key.resolver';
 import { ApplicationResolver } from './application/application.resolver';
+import { DeliveryResolver } from './delivery/delivery.resolver';
 import { EndpointResolver } from './endpoint/endpoint.resolver';
 import { EventTypeResolver } from './event-type/event-type.resolver';
 import { MemberResolver } from './member/member.resolver';
@@ -17,4 +18,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   EventTypeResolver,
   EndpointResolver,
   MessageResolver,
+  DeliveryResolver,
 ];

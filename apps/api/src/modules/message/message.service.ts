@@ -17,9 +17,10 @@ import {
   type TenantTx,
 } from '@herald/db';
 import type { LimitsConfig } from '@herald/config';
+import type { DispatchItem } from '@herald/temporal';
 import {
   matchesEndpoint,
-  newId,
+  createIdFactory,
   NotFoundError,
   validateEventTypeName,
   ValidationError,
@@ -32,7 +33,7 @@ import type { SendMessageInput } from './message.input';
 
 /** Called after a publish commits, with the deliveries it created (the Temporal hand-off). */
 export interface DeliveryDispatcher {
-  dispatch(tenantId: string, deliveries: NewDeliveryRow[]): void;
+  dispatch(tenantId: string, deliveries: DispatchItem[]): void;
 }
 
 export const noDispatch: DeliveryDispatcher = { dispatch: () => undefined };
@@ -55,6 +56,12 @@ interface PreparedMessage {
 }
 
 const MAX_KEY_LENGTH = 256;
+
+/**
+ * Strictly increasing ids within this process, so messages of one batch (same millisecond) keep
+ * their order: FIFO endpoints deliver in id order.
+ */
+const nextId = createIdFactory();
 
 export class MessageService {
   constructor(
@@ -80,7 +87,7 @@ export class MessageService {
       const apps = await resolveApplications(tx, prepared);
       await this.validateAgainstSchemas(tx, prepared);
 
-      const ids = prepared.map(() => newId('msg'));
+      const ids = prepared.map(() => nextId('msg'));
       const claimed = await this.claimKeys(tx, prepared, apps, ids);
 
       const fresh: NewMessageRow[] = [];
@@ -150,7 +157,12 @@ export class MessageService {
       return { results: final, deliveries };
     });
 
-    if (deliveries.length > 0) this.dispatcher.dispatch(tenantId, deliveries);
+    if (deliveries.length > 0) {
+      this.dispatcher.dispatch(
+        tenantId,
+        deliveries.map((d) => ({ deliveryId: d.id, messageId: d.messageId, endpointId: d.endpointId })),
+      );
+    }
     return results;
   }
 
@@ -334,7 +346,7 @@ async function fanOut(
       );
       if (routed) {
         deliveries.push({
-          id: newId('dlv'),
+          id: nextId('dlv'),
           applicationId: message.applicationId,
           messageId: message.id,
           endpointId: endpoint.id,

@@ -1,0 +1,250 @@
+import { Context } from '@temporalio/activity';
+import type { DeliveryConfig } from '@herald/config';
+import { notifyDeliveryEvents, type Database, type DeliveryEvent, type SecretCipher, type TenantTx } from '@herald/db';
+import { classifyOutcome, createIdFactory, nextDelay, parseRetryAfter, type AttemptOutcome, type RetryPolicy } from '@herald/domain';
+import { buildHeaders } from '@herald/signing';
+import type { DeliverBatchInput, DeliverBatchResult, DeliveryOutcome, DeliveryRef, EndpointSnapshot } from '@herald/temporal';
+import type { SendResult, WebhookSender } from '../http/sender';
+
+
+export interface DeliverDeps {
+  db: Database;
+  cipher: SecretCipher;
+  sender: WebhookSender;
+  delivery: DeliveryConfig;
+  random?: () => number;
+  now?: () => number;
+}
+
+interface EndpointRow {
+  url: string;
+  headers: Record<string, string>;
+  fifo: boolean;
+  rate_limit_per_second: number | null;
+  disabled_at: Date | null;
+  deleted_at: Date | null;
+}
+
+interface DeliveryRow {
+  id: string;
+  status: string;
+  attempt_count: number;
+  message_id: string;
+  application_id: string;
+  body: string;
+}
+
+const nextId = createIdFactory();
+const SENSITIVE_HEADER = /auth|cookie|secret|token|key|signature/i;
+
+/**
+ * One lane step: load what to send (one read transaction), POST it concurrently (no transaction
+ * open), then record every attempt and delivery update in one write transaction. The outcome
+ * of each delivery — success, retry after a delay, or final — is decided here, where the
+ * response is seen; the workflow only schedules what this returns.
+ */
+export async function deliverBatch(deps: DeliverDeps, input: DeliverBatchInput): Promise<DeliverBatchResult> {
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const loaded = await deps.db.withTenant(input.tenantId, (tx) => load(tx, input.endpointId, input.deliveries.map((d) => d.deliveryId)));
+  const endpoint = snapshot(loaded.endpoint);
+  if (!loaded.endpoint || endpoint.disabled) {
+    return { endpoint, outcomes: input.deliveries.map((d) => ({ deliveryId: d.deliveryId, result: 'skipped' as const })) };
+  }
+
+  const secrets = loaded.secrets.map((s) => deps.cipher.decrypt(s.ciphertext, s.id));
+  const rows = new Map(loaded.deliveries.map((r) => [r.id, r]));
+  const work: { ref: DeliveryRef; row: DeliveryRow }[] = [];
+  const outcomes: DeliveryOutcome[] = [];
+  for (const ref of input.deliveries) {
+    const row = rows.get(ref.deliveryId);
+    // Scheduled attempts only run for PENDING deliveries; a manual one may resend anything.
+    if (!row || (!ref.manual && row.status !== 'PENDING') || row.status === 'CANCELLED') {
+      outcomes.push({ deliveryId: ref.deliveryId, result: 'skipped' });
+    } else {
+      work.push({ ref, row });
+    }
+  }
+
+  const results = await mapConcurrent(work, deps.delivery.concurrencyPerEndpoint, async ({ ref, row }) => {
+    const timestampSec = Math.floor(now() / 1000);
+    const headers: Record<string, string> = {
+      ...loaded.endpoint!.headers,
+      ...buildHeaders({ msgId: row.message_id, timestampSec, body: row.body, secrets }),
+      'content-type': 'application/json',
+      'user-agent': deps.delivery.userAgent,
+    };
+    const sent = await deps.sender.post(loaded.endpoint!.url, headers, row.body);
+    Context.current().heartbeat();
+    return { ref, row, headers, sent, attemptedAt: new Date(now() - sent.durationMs) };
+  });
+
+  const policy: RetryPolicy = {
+    schedule: deps.delivery.retryScheduleMs,
+    jitter: deps.delivery.jitter,
+    minDelayAfterThrottleMs: deps.delivery.minDelayAfterThrottleMs,
+    maxRetryAfterMs: deps.delivery.maxRetryAfterMs,
+  };
+  let gone = false;
+  const attempts: Record<string, unknown>[] = [];
+  const updates: { id: string; status: string; attempt_count: number; next_attempt_at: string | null; last_attempt_at: string }[] = [];
+  const events: DeliveryEvent[] = [];
+  for (const { ref, row, headers, sent, attemptedAt } of results) {
+    const outcome = toOutcome(sent, now());
+    const verdict = classifyOutcome(outcome);
+    const attemptId = nextId('atm');
+    const attemptsMade = row.attempt_count + 1;
+    attempts.push({
+      id: attemptId,
+      delivery_id: row.id,
+      message_id: row.message_id,
+      status: verdict === 'success' ? 'SUCCEEDED' : 'FAILED',
+      trigger: ref.manual ? 'MANUAL' : 'SCHEDULED',
+      http_status: sent.status,
+      error_kind: sent.errorKind,
+      duration_ms: sent.durationMs,
+      response_excerpt: sent.excerpt?.replace(/\u0000/g, '\uFFFD') ?? null,
+      request_headers: redact(headers),
+      attempted_at: attemptedAt.toISOString(),
+    });
+    let status: string;
+    let next: number | null = null;
+    if (verdict === 'success') {
+      status = 'SUCCEEDED';
+      outcomes.push({ deliveryId: row.id, result: 'succeeded' });
+    } else if (verdict === 'gone') {
+      gone = true;
+      status = ref.manual && row.status !== 'PENDING' ? row.status : 'FAILED';
+      outcomes.push({ deliveryId: row.id, result: 'failed' });
+    } else if (ref.manual) {
+      // A manual attempt never reschedules; the delivery keeps whatever state it had.
+      status = row.status;
+      outcomes.push({ deliveryId: row.id, result: 'failed' });
+    } else {
+      next = nextDelay(attemptsMade, outcome, policy, random);
+      status = next === null ? 'EXHAUSTED' : 'PENDING';
+      outcomes.push(next === null ? { deliveryId: row.id, result: 'failed' } : { deliveryId: row.id, result: 'retry', delayMs: next });
+    }
+    updates.push({
+      id: row.id,
+      status,
+      attempt_count: ref.manual ? row.attempt_count : attemptsMade,
+      next_attempt_at: next === null ? null : new Date(now() + next).toISOString(),
+      last_attempt_at: attemptedAt.toISOString(),
+    });
+    events.push({
+      deliveryId: row.id,
+      messageId: row.message_id,
+      applicationId: row.application_id,
+      endpointId: input.endpointId,
+      status,
+      attemptId,
+      httpStatus: sent.status,
+    });
+  }
+
+  if (attempts.length > 0) {
+    await deps.db.withTenant(input.tenantId, async (tx) => {
+      await record(tx, input.endpointId, attempts, updates);
+      if (gone) await disableEndpoint(tx, input.endpointId, 'The receiver answered 410 Gone');
+      await notifyDeliveryEvents(tx, events);
+    });
+  }
+  return { endpoint: gone ? { ...endpoint, disabled: true } : endpoint, outcomes };
+}
+
+async function load(tx: TenantTx, endpointId: string, deliveryIds: string[]) {
+  const [endpoint] = await tx.query<EndpointRow>(
+    `SELECT url, headers, fifo, rate_limit_per_second, disabled_at, deleted_at
+       FROM endpoints WHERE tenant_id = $1 AND id = $2`,
+    [tx.tenantId, endpointId],
+  );
+  if (!endpoint || endpoint.deleted_at || endpoint.disabled_at) return { endpoint, secrets: [], deliveries: [] };
+  const secrets = await tx.query<{ id: string; ciphertext: Buffer }>(
+    `SELECT id, ciphertext FROM endpoint_secrets
+      WHERE tenant_id = $1 AND endpoint_id = $2 AND (expires_at IS NULL OR expires_at > now())
+      ORDER BY created_at DESC, id DESC`,
+    [tx.tenantId, endpointId],
+  );
+  // payload::text: the body is sent exactly as PostgreSQL renders it, the same on every attempt.
+  const deliveries = await tx.query<DeliveryRow>(
+    `SELECT d.id, d.status, d.attempt_count, d.message_id, d.application_id, m.payload::text AS body
+       FROM deliveries d JOIN messages m ON m.id = d.message_id
+      WHERE d.tenant_id = $1 AND d.endpoint_id = $2 AND d.id = ANY($3)`,
+    [tx.tenantId, endpointId, deliveryIds],
+  );
+  return { endpoint, secrets, deliveries };
+}
+
+async function record(
+  tx: TenantTx,
+  endpointId: string,
+  attempts: Record<string, unknown>[],
+  updates: Record<string, unknown>[],
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO attempts (id, tenant_id, delivery_id, message_id, endpoint_id, status, trigger, http_status,
+                           error_kind, duration_ms, response_excerpt, request_headers, attempted_at)
+     SELECT a.id, $1, a.delivery_id, a.message_id, $2, a.status, a.trigger, a.http_status,
+            a.error_kind, a.duration_ms, a.response_excerpt, a.request_headers, a.attempted_at
+       FROM jsonb_to_recordset($3::jsonb) AS a(id text, delivery_id text, message_id text, status text,
+            trigger text, http_status int, error_kind text, duration_ms int, response_excerpt text,
+            request_headers jsonb, attempted_at timestamptz)`,
+    [tx.tenantId, endpointId, JSON.stringify(attempts)],
+  );
+  await tx.query(
+    `UPDATE deliveries d
+        SET status = u.status, attempt_count = u.attempt_count, next_attempt_at = u.next_attempt_at,
+            last_attempt_at = u.last_attempt_at, updated_at = now()
+       FROM jsonb_to_recordset($2::jsonb) AS u(id text, status text, attempt_count int,
+            next_attempt_at timestamptz, last_attempt_at timestamptz)
+      WHERE d.tenant_id = $1 AND d.id = u.id`,
+    [tx.tenantId, JSON.stringify(updates)],
+  );
+}
+
+export async function disableEndpoint(tx: TenantTx, endpointId: string, reason: string): Promise<boolean> {
+  const rows = await tx.query(
+    `UPDATE endpoints SET disabled_at = now(), disabled_reason = $3, updated_at = now()
+      WHERE tenant_id = $1 AND id = $2 AND disabled_at IS NULL AND deleted_at IS NULL RETURNING id`,
+    [tx.tenantId, endpointId, reason],
+  );
+  return rows.length > 0;
+}
+
+function snapshot(row: EndpointRow | undefined): EndpointSnapshot {
+  return {
+    exists: !!row && !row.deleted_at,
+    disabled: !row || !!row.deleted_at || !!row.disabled_at,
+    fifo: row?.fifo ?? false,
+    rateLimitPerSecond: row?.rate_limit_per_second ?? null,
+  };
+}
+
+function toOutcome(sent: SendResult, nowMs: number): AttemptOutcome {
+  if (sent.status !== null && sent.errorKind !== 'redirect') {
+    return { kind: 'http', status: sent.status, retryAfterMs: parseRetryAfter(sent.retryAfter, nowMs) };
+  }
+  if (sent.status !== null) return { kind: 'http', status: sent.status };
+  const error = sent.errorKind === 'ssrf' || sent.errorKind === 'redirect' || !sent.errorKind ? 'other' : sent.errorKind;
+  return { kind: 'network', error };
+}
+
+function redact(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([k, v]) => [k, SENSITIVE_HEADER.test(k) && k !== 'webhook-id' ? '[redacted]' : v]),
+  );
+}
+
+async function mapConcurrent<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}

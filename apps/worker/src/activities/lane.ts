@@ -1,0 +1,58 @@
+import type { DeliveryConfig } from '@herald/config';
+import { notifyDeliveryEvents, type Database } from '@herald/db';
+import type { LaneSettings } from '@herald/temporal';
+import { disableEndpoint } from './deliver';
+
+export function laneSettings(delivery: DeliveryConfig): LaneSettings {
+  return {
+    batchSize: delivery.batchSize,
+    circuitFailureThreshold: delivery.circuitFailureThreshold,
+    circuitCooldownMs: delivery.circuitCooldownMs,
+    circuitMaxCooldownMs: delivery.circuitMaxCooldownMs,
+    autoDisableAfterMs: delivery.autoDisableAfterMs,
+    idleTimeoutMs: delivery.laneIdleTimeoutMs,
+    maxHistoryEvents: delivery.laneMaxHistoryEvents,
+  };
+}
+
+/**
+ * A lane whose endpoint is gone or disabled gives up what it still holds: those deliveries become
+ * FAILED (recoverEndpoint can send them again later).
+ */
+export async function abandonDeliveries(
+  db: Database,
+  input: { tenantId: string; endpointId: string; deliveryIds: string[] },
+): Promise<number> {
+  if (input.deliveryIds.length === 0) return 0;
+  return db.withTenant(input.tenantId, async (tx) => {
+    const rows = await tx.query<{ id: string; message_id: string; application_id: string }>(
+      `UPDATE deliveries SET status = 'FAILED', next_attempt_at = NULL, updated_at = now()
+        WHERE tenant_id = $1 AND endpoint_id = $2 AND id = ANY($3) AND status = 'PENDING'
+        RETURNING id, message_id, application_id`,
+      [tx.tenantId, input.endpointId, input.deliveryIds],
+    );
+    await notifyDeliveryEvents(
+      tx,
+      rows.map((r) => ({
+        deliveryId: r.id,
+        messageId: r.message_id,
+        applicationId: r.application_id,
+        endpointId: input.endpointId,
+        status: 'FAILED',
+        attemptId: null,
+        httpStatus: null,
+      })),
+    );
+    return rows.length;
+  });
+}
+
+/** Disables an endpoint that has failed without a break for too long. */
+export async function autoDisableEndpoint(
+  db: Database,
+  input: { tenantId: string; endpointId: string; failingSinceMs: number },
+): Promise<boolean> {
+  return db.withTenant(input.tenantId, (tx) =>
+    disableEndpoint(tx, input.endpointId, `Failing continuously since ${new Date(input.failingSinceMs).toISOString()}`),
+  );
+}

@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { WorkerConfig } from '@herald/config';
+import { SecretCipher, type Database } from '@herald/db';
+import { RECONCILER_SCHEDULE_ID, RECONCILER_WORKFLOW, TemporalDispatcher } from '@herald/temporal';
+import { createActivities } from './activities';
+import { WebhookSender } from './http/sender';
+
+export interface WorkerLogger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface WorkerDeps {
+  config: WorkerConfig;
+  db: Database;
+  /** For the worker's own polling. */
+  connection: NativeConnection;
+  /** For signalling lanes (reconciler) and managing the schedule. */
+  client: Client;
+  logger: WorkerLogger;
+}
+
+export interface HeraldWorker {
+  worker: Worker;
+  /** Resolves when the worker has shut down. */
+  run(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** The production build ships pre-bundled workflow code; tests and dev bundle on the fly. */
+function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const bundle = join(__dirname, 'workflow-bundle.js');
+  return existsSync(bundle) ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
+}
+
+export async function createWorker(deps: WorkerDeps): Promise<HeraldWorker> {
+  const { config, db, logger } = deps;
+  const sender = new WebhookSender({
+    timeoutMs: config.delivery.timeoutMs,
+    excerptBytes: config.delivery.responseExcerptBytes,
+    allowList: config.ssrfAllowList,
+    connectionsPerOrigin: config.delivery.concurrencyPerEndpoint,
+  });
+  const dispatcher = new TemporalDispatcher(deps.client, config.temporal.taskQueue, logger);
+  const activities = createActivities({
+    db,
+    cipher: new SecretCipher(config.encryptionKey),
+    sender,
+    delivery: config.delivery,
+    dispatcher,
+  });
+  const worker = await Worker.create({
+    connection: deps.connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...workflowSource(),
+    activities,
+    maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,
+    maxCachedWorkflows: config.maxCachedWorkflows,
+  });
+  await ensureReconcilerSchedule(deps.client, config, logger);
+  let running: Promise<void> | null = null;
+  return {
+    worker,
+    run() {
+      running ??= worker.run().finally(() => sender.close());
+      return running;
+    },
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}
+
+async function ensureReconcilerSchedule(client: Client, config: WorkerConfig, logger: WorkerLogger): Promise<void> {
+  try {
+    await client.schedule.create({
+      scheduleId: RECONCILER_SCHEDULE_ID,
+      spec: { intervals: [{ every: config.delivery.reconcileIntervalMs }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: RECONCILER_WORKFLOW,
+        taskQueue: config.temporal.taskQueue,
+        workflowId: 'herald-reconciler',
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+    });
+    logger.info('reconciler schedule created', { everyMs: config.delivery.reconcileIntervalMs });
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+  }
+}

@@ -1,0 +1,2 @@
+export { laneWorkflow } from './lane';
+export { reconcilerWorkflow } from './reconciler';
