@@ -81,13 +81,14 @@ export async function createWorker(deps: WorkerDeps): Promise<HeraldWorker> {
 async function ensureReconcilerSchedule(client: Client, config: WorkerConfig, logger: WorkerLogger): Promise<void> {
   try {
     await client.schedule.create({
-      scheduleId: RECONCILER_SCHEDULE_ID,
+      // One schedule per task queue, so deployments (and test runs) sharing a namespace stay apart.
+      scheduleId: `${RECONCILER_SCHEDULE_ID}:${config.temporal.taskQueue}`,
       spec: { intervals: [{ every: config.delivery.reconcileIntervalMs }] },
       action: {
         type: 'startWorkflow',
         workflowType: RECONCILER_WORKFLOW,
         taskQueue: config.temporal.taskQueue,
-        workflowId: 'herald-reconciler',
+        workflowId: `herald-reconciler:${config.temporal.taskQueue}`,
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP },
     });
