@@ -5,10 +5,14 @@ import { classifyOutcome, createIdFactory, nextDelay, parseRetryAfter, type Atte
 import { buildHeaders } from '@herald/signing';
 import type { DeliverBatchInput, DeliverBatchResult, DeliveryOutcome, DeliveryRef, EndpointSnapshot } from '@herald/temporal';
 import type { SendResult, WebhookSender } from '../http/sender';
+import { publishOperationalEvents, type OperationalEvent } from './operational';
+import type { Dispatch } from './reconcile';
 
 
 export interface DeliverDeps {
   db: Database;
+  /** Hands operational-webhook deliveries to their lanes after commit. */
+  dispatcher: Dispatch;
   cipher: SecretCipher;
   sender: WebhookSender;
   delivery: DeliveryConfig;
@@ -31,6 +35,10 @@ interface DeliveryRow {
   attempt_count: number;
   message_id: string;
   application_id: string;
+  application_uid: string | null;
+  /** Operational applications never emit operational events themselves (no feedback loops). */
+  application_kind: 'customer' | 'operational';
+  event_type: string;
   body: string;
 }
 
@@ -89,6 +97,7 @@ export async function deliverBatch(deps: DeliverDeps, input: DeliverBatchInput):
   const attempts: Record<string, unknown>[] = [];
   const updates: { id: string; status: string; attempt_count: number; next_attempt_at: string | null; last_attempt_at: string }[] = [];
   const events: DeliveryEvent[] = [];
+  const operational: OperationalEvent[] = [];
   for (const { ref, row, headers, sent, attemptedAt } of results) {
     const outcome = toOutcome(sent, now());
     const verdict = classifyOutcome(outcome);
@@ -132,6 +141,23 @@ export async function deliverBatch(deps: DeliverDeps, input: DeliverBatchInput):
       next_attempt_at: next === null ? null : new Date(now() + next).toISOString(),
       last_attempt_at: attemptedAt.toISOString(),
     });
+    if (row.application_kind === 'customer') {
+      const type = operationalEventFor(verdict, status, row.attempt_count, attemptsMade, ref.manual === true, deps.delivery.failingEventAfterAttempts);
+      if (type) {
+        operational.push({
+          type,
+          data: {
+            applicationId: row.application_id,
+            applicationUid: row.application_uid,
+            messageId: row.message_id,
+            eventType: row.event_type,
+            endpointId: input.endpointId,
+            deliveryId: row.id,
+            lastAttempt: { id: attemptId, timestamp: attemptedAt.toISOString(), responseStatusCode: sent.status, errorKind: sent.errorKind },
+          },
+        });
+      }
+    }
     events.push({
       deliveryId: row.id,
       messageId: row.message_id,
@@ -144,11 +170,20 @@ export async function deliverBatch(deps: DeliverDeps, input: DeliverBatchInput):
   }
 
   if (attempts.length > 0) {
-    await deps.db.withTenant(input.tenantId, async (tx) => {
+    const applicationId = results[0].row.application_id;
+    const isOperational = results[0].row.application_kind === 'operational';
+    const handOff = await deps.db.withTenant(input.tenantId, async (tx) => {
       await record(tx, input.endpointId, attempts, updates);
-      if (gone) await disableEndpoint(tx, input.endpointId, 'The receiver answered 410 Gone');
+      if (gone && (await disableEndpoint(tx, input.endpointId, 'The receiver answered 410 Gone')) && !isOperational) {
+        operational.push({
+          type: 'endpoint.disabled',
+          data: { applicationId, endpointId: input.endpointId, reason: 'The receiver answered 410 Gone', failingSince: null },
+        });
+      }
       await notifyDeliveryEvents(tx, events);
+      return publishOperationalEvents(tx, operational);
     });
+    if (handOff.length > 0) deps.dispatcher.dispatch(input.tenantId, handOff);
   }
   return { endpoint: gone ? { ...endpoint, disabled: true } : endpoint, outcomes };
 }
@@ -168,8 +203,11 @@ async function load(tx: TenantTx, endpointId: string, deliveryIds: string[]) {
   );
   // payload::text: the body is sent exactly as PostgreSQL renders it, the same on every attempt.
   const deliveries = await tx.query<DeliveryRow>(
-    `SELECT d.id, d.status, d.attempt_count, d.message_id, d.application_id, m.payload::text AS body
-       FROM deliveries d JOIN messages m ON m.id = d.message_id
+    `SELECT d.id, d.status, d.attempt_count, d.message_id, d.application_id, a.uid AS application_uid,
+            a.kind AS application_kind, m.event_type, m.payload::text AS body
+       FROM deliveries d
+       JOIN messages m ON m.id = d.message_id
+       JOIN applications a ON a.id = d.application_id
       WHERE d.tenant_id = $1 AND d.endpoint_id = $2 AND d.id = ANY($3)`,
     [tx.tenantId, endpointId, deliveryIds],
   );
@@ -210,6 +248,26 @@ export async function disableEndpoint(tx: TenantTx, endpointId: string, reason: 
     [tx.tenantId, endpointId, reason],
   );
   return rows.length > 0;
+}
+
+/**
+ * Which operational event an attempt causes, if any: `failing` once, when the attempt count
+ * reaches the threshold; `exhausted` when the schedule runs out; `recovered` on a success after
+ * `failing` was sent.
+ */
+export function operationalEventFor(
+  verdict: 'success' | 'retry' | 'gone',
+  status: string,
+  attemptsBefore: number,
+  attemptsMade: number,
+  manual: boolean,
+  failingAfter: number,
+): OperationalEvent['type'] | null {
+  if (verdict === 'success') return attemptsBefore >= failingAfter ? 'message.attempt.recovered' : null;
+  if (manual) return null;
+  if (status === 'EXHAUSTED') return 'message.attempt.exhausted';
+  if (attemptsMade === failingAfter) return 'message.attempt.failing';
+  return null;
 }
 
 function snapshot(row: EndpointRow | undefined): EndpointSnapshot {

@@ -22,7 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     abandonDeliveries: (input: { tenantId: string; endpointId: string; deliveryIds: string[] }) =>
       abandonDeliveries(deps.db, input),
     autoDisableEndpoint: (input: { tenantId: string; endpointId: string; failingSinceMs: number }) =>
-      autoDisableEndpoint(deps.db, input),
+      autoDisableEndpoint(deps.db, deps.dispatcher, input),
     reconcile: () => reconcile(deps.db, deps.dispatcher, { olderThanMs: deps.delivery.reconcileAfterMs, limit: 10_000 }),
   };
 }

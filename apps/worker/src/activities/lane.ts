@@ -1,5 +1,7 @@
 import type { DeliveryConfig } from '@herald/config';
 import { notifyDeliveryEvents, type Database } from '@herald/db';
+import { publishOperationalEvents } from './operational';
+import type { Dispatch } from './reconcile';
 import type { LaneSettings } from '@herald/temporal';
 import { disableEndpoint } from './deliver';
 
@@ -47,12 +49,32 @@ export async function abandonDeliveries(
   });
 }
 
-/** Disables an endpoint that has failed without a break for too long. */
+/** Disables an endpoint that has failed without a break for too long, and says so. */
 export async function autoDisableEndpoint(
   db: Database,
+  dispatcher: Dispatch,
   input: { tenantId: string; endpointId: string; failingSinceMs: number },
 ): Promise<boolean> {
-  return db.withTenant(input.tenantId, (tx) =>
-    disableEndpoint(tx, input.endpointId, `Failing continuously since ${new Date(input.failingSinceMs).toISOString()}`),
-  );
+  const failingSince = new Date(input.failingSinceMs).toISOString();
+  const reason = `Failing continuously since ${failingSince}`;
+  const { disabled, handOff } = await db.withTenant(input.tenantId, async (tx) => {
+    const disabled = await disableEndpoint(tx, input.endpointId, reason);
+    const [endpoint] = await tx.query<{ application_id: string; kind: string }>(
+      `SELECT e.application_id, a.kind FROM endpoints e JOIN applications a ON a.id = e.application_id
+        WHERE e.tenant_id = $1 AND e.id = $2`,
+      [tx.tenantId, input.endpointId],
+    );
+    const handOff =
+      disabled && endpoint?.kind === 'customer'
+        ? await publishOperationalEvents(tx, [
+            {
+              type: 'endpoint.disabled',
+              data: { applicationId: endpoint.application_id, endpointId: input.endpointId, reason, failingSince },
+            },
+          ])
+        : [];
+    return { disabled, handOff };
+  });
+  if (handOff.length > 0) dispatcher.dispatch(input.tenantId, handOff);
+  return disabled;
 }

@@ -38,6 +38,20 @@ export class ApplicationRepository {
     return idOrUid.startsWith('app_') ? this.findById(idOrUid) : this.findByUid(idOrUid);
   }
 
+  findOperational(): Promise<ApplicationEntity | null> {
+    return this.repo.findOneBy({ tenantId: this.tx.tenantId, kind: 'operational' });
+  }
+
+  /** The tenant's operational-webhooks application, created on first use. */
+  async ensureOperational(): Promise<ApplicationEntity> {
+    await this.tx.query(
+      `INSERT INTO applications (id, tenant_id, uid, name, kind) VALUES ($1, $2, NULL, 'Operational webhooks', 'operational')
+       ON CONFLICT (tenant_id) WHERE kind = 'operational' DO NOTHING`,
+      [newId('app'), this.tx.tenantId],
+    );
+    return (await this.findOperational()) as ApplicationEntity;
+  }
+
   async update(entity: ApplicationEntity, fields: Partial<ApplicationFields>): Promise<ApplicationEntity> {
     Object.assign(entity, fields, { updatedAt: new Date() });
     return this.repo.save(entity);
@@ -51,7 +65,8 @@ export class ApplicationRepository {
   list(filter: ApplicationFilter, page: PageArgs): Promise<Page<ApplicationEntity>> {
     const qb = this.repo
       .createQueryBuilder('a')
-      .where('a.tenant_id = :tenantId', { tenantId: this.tx.tenantId });
+      .where('a.tenant_id = :tenantId', { tenantId: this.tx.tenantId })
+      .andWhere(`a.kind = 'customer'`);
     if (filter.uid) qb.andWhere('a.uid = :uid', { uid: filter.uid });
     if (filter.name) {
       qb.andWhere(`a.name ILIKE :name ESCAPE '\\'`, { name: `%${escapeLike(filter.name)}%` });

@@ -47,6 +47,22 @@ export class ApplicationResolver {
     return toApplication(app);
   }
 
+  @Mutation(() => Application, {
+    description:
+      'Creates (once) the application that receives your operational webhooks: endpoint.disabled, message.attempt.failing, message.attempt.exhausted, message.attempt.recovered. Add endpoints to it like to any application.',
+  })
+  async enableOperationalWebhooks(@Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'write');
+    return toApplication(await ctx.services.applications.enableOperational(tenantId));
+  }
+
+  @Query(() => Application, { nullable: true, description: 'Null until enableOperationalWebhooks.' })
+  async operationalApplication(@Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'read');
+    const app = await ctx.services.applications.findOperational(tenantId);
+    return app ? toApplication(app) : null;
+  }
+
   @Query(() => ApplicationConnection)
   async applications(@Args() args: ApplicationsArgs, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'read');

@@ -61,6 +61,18 @@ export class ApplicationService {
     });
   }
 
+  /**
+   * The tenant's operational-webhooks application (created on first call): add endpoints to it
+   * to receive endpoint.disabled and message.attempt.* events about your own deliveries.
+   */
+  enableOperational(tenantId: string): Promise<ApplicationEntity> {
+    return this.db.withTenant(tenantId, (tx) => new ApplicationRepository(tx).ensureOperational());
+  }
+
+  findOperational(tenantId: string): Promise<ApplicationEntity | null> {
+    return this.db.withTenant(tenantId, (tx) => new ApplicationRepository(tx).findOperational());
+  }
+
   list(tenantId: string, filter: { uid?: string | null; name?: string | null }, page: PageArgs): Promise<Page<ApplicationEntity>> {
     return this.db.withTenant(tenantId, (tx) => new ApplicationRepository(tx).list(filter, page));
   }

@@ -9,6 +9,8 @@ export class Application {
   @Field(() => String, { nullable: true, description: "The tenant's own id for this customer." })
   uid!: string | null;
   @Field() name!: string;
+  @Field({ description: 'True for the application that carries your operational webhooks.' })
+  operational!: boolean;
   @Field(() => Int, { nullable: true }) rateLimitPerSecond!: number | null;
   @Field(() => JSONObjectScalar) metadata!: Record<string, string>;
   @Field() createdAt!: Date;
@@ -22,6 +24,7 @@ export function toApplication(e: ApplicationEntity): Application {
     id: e.id,
     uid: e.uid,
     name: e.name,
+    operational: e.kind === 'operational',
     rateLimitPerSecond: e.rateLimitPerSecond,
     metadata: e.metadata,
     createdAt: e.createdAt,
