@@ -75,10 +75,14 @@ export async function waitForPort(host, port, timeoutMs = 30_000, options = {}) 
     if (await canConnect(host, port, Math.min(1000, Math.max(1, deadline - Date.now())))) return;
     if (options.signal?.aborted) throw new Error(`Stopped waiting for ${host}:${port}`);
     if (options.isAlive && !options.isAlive()) {
-      throw new Error(`Gave up waiting for ${host}:${port}: the process that should open it exited`);
+      throw new Error(
+        `Gave up waiting for ${host}:${port}: the process that should open it exited`,
+      );
     }
     if (Date.now() >= deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${host}:${port} to accept connections`);
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${host}:${port} to accept connections`,
+      );
     }
     await sleep(delay);
     delay = Math.min(500, delay * 2);

@@ -294,8 +294,7 @@ async function ensureTraversable(target, { uid, gid }, log) {
     }
     if (!st.isDirectory()) continue;
     const mode = st.mode & 0o7777;
-    const ok =
-      (st.uid === uid && mode & 0o100) || (st.gid === gid && mode & 0o010) || mode & 0o001;
+    const ok = (st.uid === uid && mode & 0o100) || (st.gid === gid && mode & 0o010) || mode & 0o001;
     if (!ok) {
       await fsp.chmod(dir, mode | 0o001);
       log(
@@ -374,7 +373,8 @@ async function clearStalePid(dataDir, log) {
     process.kill(pid, 'SIGQUIT');
     for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
   }
-  if (isAlive(pid)) throw new Error(`Could not stop the old PostgreSQL (pid ${pid}); stop it by hand`);
+  if (isAlive(pid))
+    throw new Error(`Could not stop the old PostgreSQL (pid ${pid}); stop it by hand`);
   await fsp.rm(pidFile, { force: true });
 }
 
@@ -387,6 +387,10 @@ async function choosePort(port, log) {
   return other;
 }
 
+// FATAL lines that only mean "the server is shutting down" (e.g. a terminal Ctrl-C reached it).
+const SHUTDOWN_NOISE =
+  /terminating connection due to administrator command|system is shutting down/;
+
 /** Ring buffer of server log lines; FATAL/PANIC lines are echoed unless we are shutting down. */
 function createLogBuffer(log) {
   const lines = [];
@@ -398,7 +402,9 @@ function createLogBuffer(log) {
         if (!line.trim()) continue;
         lines.push(line);
         if (lines.length > 200) lines.shift();
-        if (/\b(FATAL|PANIC)\b/.test(line) && !quiet()) log.warn(`postgres: ${line.trim()}`);
+        if (/\b(FATAL|PANIC)\b/.test(line) && !quiet() && !SHUTDOWN_NOISE.test(line)) {
+          log.warn(`postgres: ${line.trim()}`);
+        }
       }
     },
     tail: (n = 30) => lines.slice(-n).join('\n'),

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { color, normalizeLog, repoRoot } from './util.mjs';
+import { color, httpRequest, normalizeLog, repoRoot } from './util.mjs';
 
 /**
  * @typedef {object} ServiceSpec
@@ -75,7 +75,9 @@ export class ServiceManager {
     for (const stream of [child.stdout, child.stderr]) {
       readline
         .createInterface({ input: stream, crlfDelay: Infinity })
-        .on('line', (line) => (stream === child.stderr ? console.error : console.log)(prefix, line));
+        .on('line', (line) =>
+          (stream === child.stderr ? console.error : console.log)(prefix, line),
+        );
     }
     this.running.push(entry);
     await Promise.race([sleep(50), spawnError]).catch((err) => {
@@ -99,16 +101,17 @@ export class ServiceManager {
       }
       if (this.stopping) throw new Error('shutting down');
       try {
-        const res = await fetch(spec.readyUrl, { signal: AbortSignal.timeout(2000) });
-        await res.arrayBuffer().catch(() => {});
-        if (res.ok) return;
+        const res = await httpRequest(spec.readyUrl, { timeoutMs: 2000 });
+        if (res.status >= 200 && res.status < 300) return;
         last = `HTTP ${res.status}`;
       } catch (err) {
-        last = err?.cause?.code ?? err?.message ?? String(err);
+        last = err?.code ?? err?.message ?? String(err);
       }
       await sleep(250);
     }
-    throw new Error(`${spec.name} was not ready after ${timeoutMs / 1000} s (${spec.readyUrl}: ${last})`);
+    throw new Error(
+      `${spec.name} was not ready after ${timeoutMs / 1000} s (${spec.readyUrl}: ${last})`,
+    );
   }
 
   /** Stop every service, last started first: SIGTERM to its process group, SIGKILL after the grace period. */
@@ -131,7 +134,9 @@ export class ServiceManager {
       sleep(grace, false, { ref: false }),
     ]);
     if (!inTime) {
-      this.log.warn(`${spec.name} (pid ${child.pid}) ignored SIGTERM for ${grace / 1000} s; sending SIGKILL`);
+      this.log.warn(
+        `${spec.name} (pid ${child.pid}) ignored SIGTERM for ${grace / 1000} s; sending SIGKILL`,
+      );
       signalGroup(child, 'SIGKILL');
       await entry.exited;
     }

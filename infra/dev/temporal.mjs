@@ -38,7 +38,12 @@ const START_TIMEOUT_MS = 120_000;
  * @param {Record<string, string | undefined>} [options.env]
  * @returns {Promise<TemporalHandle>}
  */
-export async function ensureTemporal({ dbFile = null, headless = false, log, env = process.env } = {}) {
+export async function ensureTemporal({
+  dbFile = null,
+  headless = false,
+  log,
+  env = process.env,
+} = {}) {
   log = normalizeLog(log);
   if (env.TEMPORAL_ADDRESS) {
     log(`Using TEMPORAL_ADDRESS (${env.TEMPORAL_ADDRESS}); not starting a Temporal dev server`);
@@ -83,7 +88,9 @@ export async function ensureTemporal({ dbFile = null, headless = false, log, env
   }
 
   const address = `${HOST}:${grpcPort}`;
-  log(`Starting Temporal dev server on ${address}${dbFile ? ` (state: ${dbFile})` : ' (in-memory)'}…`);
+  log(
+    `Starting Temporal dev server on ${address}${dbFile ? ` (state: ${dbFile})` : ' (in-memory)'}…`,
+  );
   // detached: a terminal Ctrl-C reaches only our script, which stops workers before Temporal.
   const child = spawn(cli, args, {
     cwd: repoRoot,
@@ -93,7 +100,9 @@ export async function ensureTemporal({ dbFile = null, headless = false, log, env
   });
   const output = [];
   let stopping = false;
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const spawnFailed = new Promise((_r, reject) => child.once('error', reject));
   spawnFailed.catch(() => {});
   for (const stream of [child.stdout, child.stderr]) {
@@ -118,7 +127,9 @@ export async function ensureTemporal({ dbFile = null, headless = false, log, env
         if (!isAlive()) return;
         child.kill('SIGTERM'); // this pid only
         const timer = setTimeout(() => {
-          log.warn(`Temporal dev server (pid ${child.pid}) ignored SIGTERM for 15 s; sending SIGKILL`);
+          log.warn(
+            `Temporal dev server (pid ${child.pid}) ignored SIGTERM for 15 s; sending SIGKILL`,
+          );
           child.kill('SIGKILL');
         }, 15_000);
         await exited;
@@ -130,10 +141,7 @@ export async function ensureTemporal({ dbFile = null, headless = false, log, env
   };
 
   try {
-    await Promise.race([
-      spawnFailed,
-      waitForPort(HOST, grpcPort, START_TIMEOUT_MS, { isAlive }),
-    ]);
+    await Promise.race([spawnFailed, waitForPort(HOST, grpcPort, START_TIMEOUT_MS, { isAlive })]);
     await waitForNamespace(cli, address, 'default', isAlive);
   } catch (err) {
     await stop();
@@ -339,7 +347,9 @@ async function waitForNamespace(cli, address, namespace, isAlive) {
     last = output.trim().split('\n').slice(-3).join(' ');
     await sleep(500);
   }
-  throw new Error(`namespace "${namespace}" was not ready after ${START_TIMEOUT_MS / 1000} s: ${last}`);
+  throw new Error(
+    `namespace "${namespace}" was not ready after ${START_TIMEOUT_MS / 1000} s: ${last}`,
+  );
 }
 
 function capture(cmd, args) {

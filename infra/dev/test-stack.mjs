@@ -4,6 +4,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ensurePostgres, probePostgres } from './postgres.mjs';
+import { ensureTemporal } from './temporal.mjs';
 import { createLog, normalizeLog, redactUrl } from './util.mjs';
 
 export const SYSTEM_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -33,16 +34,26 @@ export const SYSTEM_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
  * so name the variables HERALD_TEST_* (or extend turbo.json).
  * @type {TestService[]}
  */
-export const testServices = [];
+export const testServices = [
+  {
+    // One in-memory Temporal dev server for the whole run; suites use task queues of their own.
+    name: 'temporal',
+    enabled: () => !process.env.HERALD_TEST_TEMPORAL_ADDRESS,
+    start: async ({ log }) => {
+      const temporal = await ensureTemporal({ dbFile: null, headless: true, log, env: { ...process.env, TEMPORAL_ADDRESS: '' } });
+      return { env: { HERALD_TEST_TEMPORAL_ADDRESS: temporal.address }, stop: () => temporal.stop() };
+    },
+  },
+];
 
 /**
  * Resolve the PostgreSQL admin URL for tests: DATABASE_URL if set, else the system server on
  * 127.0.0.1:5432 when it accepts connections, else an embedded server in a temp dir on a free
  * port (removed by stop()). Then start the test services.
- * @param {{ log?: any }} [options]
+ * @param {{ log?: any, systemUrl?: string }} [options]
  * @returns {Promise<{ env: Record<string, string>, stop: () => Promise<void> }>}
  */
-export async function prepareTestStack({ log } = {}) {
+export async function prepareTestStack({ log, systemUrl = SYSTEM_POSTGRES_URL } = {}) {
   log = normalizeLog(log);
   const stops = [];
   const stop = async () => {
@@ -62,13 +73,15 @@ export async function prepareTestStack({ log } = {}) {
     if (process.env.DATABASE_URL) {
       adminUrl = process.env.DATABASE_URL;
       log(`PostgreSQL for tests: DATABASE_URL (${redactUrl(adminUrl)})`);
-    } else if (await probePostgres(SYSTEM_POSTGRES_URL)) {
-      adminUrl = SYSTEM_POSTGRES_URL;
-      log(`PostgreSQL for tests: system server at ${SYSTEM_POSTGRES_URL}`);
+    } else if (await probePostgres(systemUrl)) {
+      adminUrl = systemUrl;
+      log(`PostgreSQL for tests: system server at ${redactUrl(systemUrl)}`);
     } else {
       const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'herald-test-pg-'));
       stops.push(() => fsp.rm(tmp, { recursive: true, force: true }));
-      log(`No PostgreSQL on 127.0.0.1:5432 and no DATABASE_URL: starting a throwaway embedded one`);
+      log(
+        `No DATABASE_URL and nothing at ${redactUrl(systemUrl)}: starting a throwaway embedded PostgreSQL`,
+      );
       const pg = await ensurePostgres({
         dataDir: path.join(tmp, 'data'),
         port: 0,

@@ -1,5 +1,6 @@
 // Shared helpers for the dev/test scripts. Node built-ins only: this runs before `npm install`.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -163,7 +164,10 @@ export async function ensureInstalled(log) {
   }
   const code = await run('npm', [...args, '--no-audit', '--no-fund'], { env: toolEnv() });
   if (code !== 0) throw new Error(`npm ${args[0]} failed with exit code ${code}`);
-  await fsp.writeFile(path.join(nodeModules, '.herald-install-stamp'), new Date().toISOString() + '\n');
+  await fsp.writeFile(
+    path.join(nodeModules, '.herald-install-stamp'),
+    new Date().toISOString() + '\n',
+  );
 }
 
 /** Path of a binary installed in the root node_modules/.bin. */
@@ -182,7 +186,12 @@ export async function build({ log, filters = [] } = {}) {
     return;
   }
   log('Building (turbo run build)…');
-  const args = ['run', 'build', ...filters.map((f) => `--filter=${f}`), '--output-logs=errors-only'];
+  const args = [
+    'run',
+    'build',
+    ...filters.map((f) => `--filter=${f}`),
+    '--output-logs=errors-only',
+  ];
   const code = await run(localBin('turbo'), args, { env: toolEnv() });
   if (code !== 0) {
     throw new Error(
@@ -201,7 +210,11 @@ let shuttingDown = null;
 let signalsInstalled = false;
 let signalExitCode = 0;
 
-/** Exit code used when a SIGINT/SIGTERM/SIGHUP triggers the shutdown (default 0). */
+/**
+ * Exit code used when a SIGINT/SIGTERM/SIGHUP triggers the shutdown: a number (default 0), or
+ * 'signal' for the shell convention 128 + signal number (130 for Ctrl-C).
+ * @param {number | 'signal'} code
+ */
 export function setSignalExitCode(code) {
   signalExitCode = code;
 }
@@ -259,7 +272,46 @@ export function installSignalHandlers(log) {
         return;
       }
       console.log(`\nReceived ${signal}, shutting down…`);
-      void shutdown(signalExitCode, log);
+      void shutdown(
+        signalExitCode === 'signal' ? 128 + SIGNAL_NUMBERS[signal] : signalExitCode,
+        log,
+      );
     });
   }
+}
+
+/**
+ * Minimal HTTP client without connection reuse (`Connection: close`), so probing a server never
+ * leaves an idle keep-alive socket that delays its graceful shutdown.
+ * @param {string} url
+ * @param {{ method?: string, headers?: Record<string, string>, body?: string, timeoutMs?: number }} [options]
+ * @returns {Promise<{ status: number, text: string }>}
+ */
+export function httpRequest(url, { method = 'GET', headers = {}, body, timeoutMs = 5000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method,
+        agent: false,
+        headers: {
+          connection: 'close',
+          ...(body === undefined ? {} : { 'content-length': Buffer.byteLength(body) }),
+          ...headers,
+        },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { ensurePostgres } from '../dev/postgres.mjs';
+import { ensureTemporal } from '../dev/temporal.mjs';
 import { freePort, isPortFree } from '../dev/ports.mjs';
 import { ServiceManager } from '../dev/services.mjs';
 import {
@@ -19,6 +20,7 @@ import {
   color,
   createLog,
   ensureInstalled,
+  httpRequest,
   installSignalHandlers,
   isShuttingDown,
   onShutdown,
@@ -78,9 +80,18 @@ async function main() {
   });
   if (isShuttingDown()) return;
 
-  // --- Temporal (later issue) -----------------------------------------------------------------
-  // const temporal = await ensureTemporal({ dbFile: path.join(dataDir, 'temporal.db'), log: createLog('temporal') });
-  // onShutdown(() => temporal.stop());  → pass TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE to services.
+  // --- Temporal ----------------------------------------------------------------------------------
+  // TEMPORAL_ADDRESS when set; else a dev server whose state persists in .data/temporal.db.
+  const temporal = await ensureTemporal({ dbFile: path.join(dataDir, 'temporal.db'), log: createLog('temporal') });
+  onShutdown(() => temporal.stop());
+  temporal.onExit((code, signal) => {
+    setTimeout(() => {
+      if (isShuttingDown()) return;
+      log.error(`Temporal (pid ${temporal.pid}) exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
+      void shutdown(1, log);
+    }, 300);
+  });
+  if (isShuttingDown()) return;
 
   // --- Application processes ------------------------------------------------------------------
   const apiPort = await chooseApiPort();
@@ -91,6 +102,8 @@ async function main() {
     HERALD_ENV: 'development',
     HERALD_OPERATOR_TOKEN: secrets.operatorToken,
     HERALD_ENCRYPTION_KEY: secrets.encryptionKey,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
   };
 
   /** @type {import('../dev/services.mjs').ServiceSpec[]} */
@@ -113,7 +126,19 @@ async function main() {
       readyUrl: `${apiBase}/readyz`,
       readyTimeoutMs: 180_000, // first start runs the migrations
     },
-    // Later issues add: { name: 'worker', … }, { name: 'billing', … }, { name: 'portal', … }
+    {
+      name: 'worker',
+      cmd: process.execPath,
+      args: ['--enable-source-maps', 'apps/worker/dist/main.js'],
+      entry: 'apps/worker/dist/main.js',
+      entryHint: 'The worker has not been built (npx turbo run build --filter=@herald/worker).',
+      env: {
+        ...commonEnv,
+        HERALD_ALLOW_HTTP: process.env.HERALD_ALLOW_HTTP ?? 'true',
+        HERALD_SSRF_ALLOWLIST: process.env.HERALD_SSRF_ALLOWLIST ?? DEV_SSRF_ALLOWLIST,
+      },
+    },
+    // Later issues add: { name: 'billing', … }, { name: 'portal', … }
   ];
 
   const manager = new ServiceManager({
@@ -237,7 +262,7 @@ async function provisionDevTenant({ apiBase, operatorToken, databaseUrl }) {
     let res;
     let body;
     try {
-      res = await fetch(`${apiBase}/graphql`, {
+      res = await httpRequest(`${apiBase}/graphql`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -247,17 +272,16 @@ async function provisionDevTenant({ apiBase, operatorToken, databaseUrl }) {
           'apollo-require-preflight': 'true',
         },
         body: JSON.stringify({ query }),
-        signal: AbortSignal.timeout(15_000),
+        timeoutMs: 15_000,
       });
-      const text = await res.text();
       try {
-        body = JSON.parse(text);
+        body = JSON.parse(res.text);
       } catch {
         body = null;
-        lastError = `HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`;
+        lastError = `HTTP ${res.status}, not JSON: ${res.text.slice(0, 200)}`;
       }
     } catch (err) {
-      lastError = err?.cause?.code ?? err?.message ?? String(err);
+      lastError = err?.code ?? err?.message ?? String(err);
       await new Promise((r) => setTimeout(r, 1000 * attempt));
       continue;
     }
@@ -274,7 +298,9 @@ async function provisionDevTenant({ apiBase, operatorToken, databaseUrl }) {
         createdAt: new Date().toISOString(),
       };
       await writeSecretJsonFile(credentialsFile, credentials);
-      log(`Development tenant ${credentials.tenantId} created; credentials saved in ${path.relative(repoRoot, credentialsFile)}`);
+      log(
+        `Development tenant ${credentials.tenantId} created; credentials saved in ${path.relative(repoRoot, credentialsFile)}`,
+      );
       return credentials;
     }
     if (Array.isArray(body?.errors) && body.errors.length > 0) {

@@ -20,7 +20,7 @@ import {
 } from '../dev/util.mjs';
 
 const log = createLog('test');
-setSignalExitCode(130);
+setSignalExitCode('signal');
 installSignalHandlers(log);
 
 let code = 1;

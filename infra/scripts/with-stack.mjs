@@ -23,7 +23,7 @@ if (!cmd) {
   console.error('usage: node infra/scripts/with-stack.mjs <command> [args…]');
   process.exit(2);
 }
-setSignalExitCode(130);
+setSignalExitCode('signal');
 installSignalHandlers(log);
 
 let code = 1;

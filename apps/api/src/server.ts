@@ -92,6 +92,8 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
     validationRules: [depthLimitRule(config.limits.maxQueryDepth)],
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns signal handling and stops everything in order.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
