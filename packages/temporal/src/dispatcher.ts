@@ -9,14 +9,19 @@ export interface DispatcherLogger {
   warn(msg: string, fields?: Record<string, unknown>): void;
 }
 
+interface PendingLane {
+  tenantId: string;
+  manual: DeliveryRef[];
+}
+
 /**
- * Hands deliveries to their endpoint lanes. Publishes within `lingerMs` of each other are sent
- * as one signal per endpoint, so a burst of single sends costs one signalWithStart per endpoint
- * instead of one per message. A failed hand-off is only logged: the delivery rows are committed
- * and PENDING, and the reconciler re-enqueues them.
+ * Wakes endpoint lanes after deliveries were committed. Lanes read their due work from
+ * PostgreSQL, so a wake-up carries no ids (only manual sends do), and publishes within `lingerMs`
+ * of each other cost one signalWithStart per endpoint. A failed hand-off is only logged: the
+ * rows are committed and PENDING, and the reconciler wakes the lane later.
  */
 export class TemporalDispatcher {
-  private pending = new Map<string, { tenantId: string; items: DeliveryRef[] }>();
+  private pending = new Map<string, PendingLane>();
   private timer: NodeJS.Timeout | null = null;
   private inFlight = new Set<Promise<void>>();
 
@@ -25,16 +30,20 @@ export class TemporalDispatcher {
     private readonly taskQueue: string,
     private readonly logger: DispatcherLogger,
     private readonly lingerMs = 5,
-    private readonly maxPerSignal = 2000,
   ) {}
 
   dispatch(tenantId: string, deliveries: DispatchItem[]): void {
     for (const d of deliveries) {
-      const lane = this.pending.get(d.endpointId) ?? { tenantId, items: [] };
-      lane.items.push({ deliveryId: d.deliveryId, messageId: d.messageId, ...(d.manual ? { manual: true } : {}) });
-      this.pending.set(d.endpointId, lane);
+      const lane = this.lane(tenantId, d.endpointId);
+      if (d.manual) lane.manual.push({ deliveryId: d.deliveryId, messageId: d.messageId, manual: true });
     }
-    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.lingerMs);
+    this.schedule();
+  }
+
+  /** Wakes one endpoint's lane so it looks for due work. */
+  wake(tenantId: string, endpointId: string): void {
+    this.lane(tenantId, endpointId);
+    this.schedule();
   }
 
   /** Sends everything buffered now and waits for all hand-offs started so far. */
@@ -44,28 +53,39 @@ export class TemporalDispatcher {
     const batch = this.pending;
     this.pending = new Map();
     for (const [endpointId, lane] of batch) {
-      for (let i = 0; i < lane.items.length; i += this.maxPerSignal) {
-        const p = this.signal(lane.tenantId, endpointId, lane.items.slice(i, i + this.maxPerSignal));
-        this.inFlight.add(p);
-        void p.finally(() => this.inFlight.delete(p));
-      }
+      const p = this.signal(lane.tenantId, endpointId, lane.manual);
+      this.inFlight.add(p);
+      void p.finally(() => this.inFlight.delete(p));
     }
     await Promise.all([...this.inFlight]);
   }
 
-  private async signal(tenantId: string, endpointId: string, deliveries: DeliveryRef[]): Promise<void> {
+  private lane(tenantId: string, endpointId: string): PendingLane {
+    let lane = this.pending.get(endpointId);
+    if (!lane) {
+      lane = { tenantId, manual: [] };
+      this.pending.set(endpointId, lane);
+    }
+    return lane;
+  }
+
+  private schedule(): void {
+    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.lingerMs);
+  }
+
+  private async signal(tenantId: string, endpointId: string, manual: DeliveryRef[]): Promise<void> {
     try {
       await this.client.workflow.signalWithStart(LANE_WORKFLOW, {
         workflowId: laneWorkflowId(endpointId),
         taskQueue: this.taskQueue,
         args: [{ tenantId, endpointId } satisfies LaneInput],
         signal: ENQUEUE_SIGNAL,
-        signalArgs: [{ deliveries } satisfies EnqueueSignal],
+        signalArgs: [{ deliveries: manual } satisfies EnqueueSignal],
       });
     } catch (error) {
       this.logger.warn('lane hand-off failed; the reconciler will retry', {
         endpointId,
-        count: deliveries.length,
+        manual: manual.length,
         error: (error as Error).message,
       });
     }

@@ -23,6 +23,10 @@ export interface DeliveryRef {
   manual?: boolean;
 }
 
+/**
+ * Lanes pull due work from PostgreSQL, so a signal only wakes them; it carries delivery ids only
+ * for manual sends, which must go out even when not due.
+ */
 export interface EnqueueSignal {
   deliveries: DeliveryRef[];
 }
@@ -34,13 +38,8 @@ export interface LaneInput {
   state?: LaneState;
 }
 
-export interface ScheduledRetry extends DeliveryRef {
-  dueAtMs: number;
-}
-
 export interface LaneState {
-  queue: DeliveryRef[];
-  retries: ScheduledRetry[];
+  manual: DeliveryRef[];
   circuit: CircuitState;
   /** When the current unbroken run of failures began; null after any success. */
   failingSinceMs: number | null;
@@ -54,15 +53,6 @@ export interface CircuitState {
   cooldownMs: number;
 }
 
-/** What one delivery's attempt came to, as decided (and already written) by the activity. */
-export type DeliveryOutcome =
-  | { deliveryId: string; result: 'succeeded' }
-  | { deliveryId: string; result: 'retry'; delayMs: number }
-  /** Final: exhausted, endpoint gone (410), or a manual attempt that failed. */
-  | { deliveryId: string; result: 'failed' }
-  /** Nothing to do: already delivered, cancelled, or its endpoint or message is gone. */
-  | { deliveryId: string; result: 'skipped' };
-
 export interface EndpointSnapshot {
   exists: boolean;
   disabled: boolean;
@@ -70,15 +60,24 @@ export interface EndpointSnapshot {
   rateLimitPerSecond: number | null;
 }
 
-export interface DeliverBatchInput {
+export interface DeliverDueInput {
   tenantId: string;
   endpointId: string;
-  deliveries: DeliveryRef[];
+  /** Most scheduled deliveries to send in this step. */
+  limit: number;
+  /** Manual sends to make in this step, due or not. */
+  manual: DeliveryRef[];
+  /** Only the manual sends (the circuit is open). */
+  onlyManual: boolean;
 }
 
-export interface DeliverBatchResult {
+export interface DeliverDueResult {
   endpoint: EndpointSnapshot;
-  outcomes: DeliveryOutcome[];
+  attempted: number;
+  succeeded: number;
+  failed: number;
+  /** When the next scheduled delivery of this endpoint is due (ms epoch); null when none is pending. */
+  nextDueAtMs: number | null;
 }
 
 export interface LaneSettings {

@@ -3,7 +3,7 @@ import type { DeliveryConfig } from '@herald/config';
 import { notifyDeliveryEvents, type Database, type DeliveryEvent, type SecretCipher, type TenantTx } from '@herald/db';
 import { classifyOutcome, createIdFactory, nextDelay, parseRetryAfter, type AttemptOutcome, type RetryPolicy } from '@herald/domain';
 import { buildHeaders } from '@herald/signing';
-import type { DeliverBatchInput, DeliverBatchResult, DeliveryOutcome, DeliveryRef, EndpointSnapshot } from '@herald/temporal';
+import type { DeliverDueInput, DeliverDueResult, DeliveryRef, EndpointSnapshot } from '@herald/temporal';
 import type { SendResult, WebhookSender } from '../http/sender';
 import { publishOperationalEvents, type OperationalEvent } from './operational';
 import type { Dispatch } from './reconcile';
@@ -33,6 +33,7 @@ interface DeliveryRow {
   id: string;
   status: string;
   attempt_count: number;
+  next_attempt_at: Date | null;
   message_id: string;
   application_id: string;
   application_uid: string | null;
@@ -46,33 +47,26 @@ const nextId = createIdFactory();
 const SENSITIVE_HEADER = /auth|cookie|secret|token|key|signature/i;
 
 /**
- * One lane step: load what to send (one read transaction), POST it concurrently (no transaction
- * open), then record every attempt and delivery update in one write transaction. The outcome
- * of each delivery — success, retry after a delay, or final — is decided here, where the
- * response is seen; the workflow only schedules what this returns.
+ * One lane step: pick what is due for the endpoint (plus any manual sends) in one read
+ * transaction, POST it concurrently with no transaction open, then record every attempt and
+ * delivery update in one write transaction. Whether each delivery succeeded, retries (and
+ * when) or is final is decided here, where the response is seen; the lane only paces itself
+ * by the counts and the next due time this returns.
  */
-export async function deliverBatch(deps: DeliverDeps, input: DeliverBatchInput): Promise<DeliverBatchResult> {
+export async function deliverDue(deps: DeliverDeps, input: DeliverDueInput): Promise<DeliverDueResult> {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
-  const loaded = await deps.db.withTenant(input.tenantId, (tx) => load(tx, input.endpointId, input.deliveries.map((d) => d.deliveryId)));
+  const loaded = await deps.db.withTenant(input.tenantId, (tx) => load(tx, input));
   const endpoint = snapshot(loaded.endpoint);
   if (!loaded.endpoint || endpoint.disabled) {
-    return { endpoint, outcomes: input.deliveries.map((d) => ({ deliveryId: d.deliveryId, result: 'skipped' as const })) };
+    return { endpoint, attempted: 0, succeeded: 0, failed: 0, nextDueAtMs: null };
   }
 
   const secrets = loaded.secrets.map((s) => deps.cipher.decrypt(s.ciphertext, s.id));
-  const rows = new Map(loaded.deliveries.map((r) => [r.id, r]));
-  const work: { ref: DeliveryRef; row: DeliveryRow }[] = [];
-  const outcomes: DeliveryOutcome[] = [];
-  for (const ref of input.deliveries) {
-    const row = rows.get(ref.deliveryId);
-    // Scheduled attempts only run for PENDING deliveries; a manual one may resend anything.
-    if (!row || (!ref.manual && row.status !== 'PENDING') || row.status === 'CANCELLED') {
-      outcomes.push({ deliveryId: ref.deliveryId, result: 'skipped' });
-    } else {
-      work.push({ ref, row });
-    }
-  }
+  const work: { ref: DeliveryRef; row: DeliveryRow }[] = loaded.deliveries.map((row) => ({
+    ref: { deliveryId: row.id, messageId: row.message_id, manual: loaded.manualIds.has(row.id) },
+    row,
+  }));
 
   const results = await mapConcurrent(work, deps.delivery.concurrencyPerEndpoint, async ({ ref, row }) => {
     const timestampSec = Math.floor(now() / 1000);
@@ -94,6 +88,8 @@ export async function deliverBatch(deps: DeliverDeps, input: DeliverBatchInput):
     maxRetryAfterMs: deps.delivery.maxRetryAfterMs,
   };
   let gone = false;
+  let succeeded = 0;
+  let failed = 0;
   const attempts: Record<string, unknown>[] = [];
   const updates: { id: string; status: string; attempt_count: number; next_attempt_at: string | null; last_attempt_at: string }[] = [];
   const events: DeliveryEvent[] = [];
@@ -119,20 +115,22 @@ export async function deliverBatch(deps: DeliverDeps, input: DeliverBatchInput):
     let status: string;
     let next: number | null = null;
     if (verdict === 'success') {
+      succeeded++;
       status = 'SUCCEEDED';
-      outcomes.push({ deliveryId: row.id, result: 'succeeded' });
     } else if (verdict === 'gone') {
+      failed++;
       gone = true;
       status = ref.manual && row.status !== 'PENDING' ? row.status : 'FAILED';
-      outcomes.push({ deliveryId: row.id, result: 'failed' });
     } else if (ref.manual) {
-      // A manual attempt never reschedules; the delivery keeps whatever state it had.
+      failed++;
+      // A manual attempt never reschedules; the delivery keeps whatever state it had (a PENDING
+      // one keeps its scheduled retry).
       status = row.status;
-      outcomes.push({ deliveryId: row.id, result: 'failed' });
+      next = row.status === 'PENDING' && row.next_attempt_at ? row.next_attempt_at.getTime() - now() : null;
     } else {
+      failed++;
       next = nextDelay(attemptsMade, outcome, policy, random);
       status = next === null ? 'EXHAUSTED' : 'PENDING';
-      outcomes.push(next === null ? { deliveryId: row.id, result: 'failed' } : { deliveryId: row.id, result: 'retry', delayMs: next });
     }
     updates.push({
       id: row.id,
@@ -169,6 +167,7 @@ export async function deliverBatch(deps: DeliverDeps, input: DeliverBatchInput):
     });
   }
 
+  let nextDueAtMs: number | null;
   if (attempts.length > 0) {
     const applicationId = results[0].row.application_id;
     const isOperational = results[0].row.application_kind === 'operational';
@@ -181,37 +180,92 @@ export async function deliverBatch(deps: DeliverDeps, input: DeliverBatchInput):
         });
       }
       await notifyDeliveryEvents(tx, events);
-      return publishOperationalEvents(tx, operational);
+      const handOff = await publishOperationalEvents(tx, operational);
+      nextDueAtMs = await nextDue(tx, input.endpointId, endpoint.fifo);
+      return handOff;
     });
     if (handOff.length > 0) deps.dispatcher.dispatch(input.tenantId, handOff);
+  } else {
+    nextDueAtMs = loaded.nextDueAtMs;
   }
-  return { endpoint: gone ? { ...endpoint, disabled: true } : endpoint, outcomes };
+  return {
+    endpoint: gone ? { ...endpoint, disabled: true } : endpoint,
+    attempted: attempts.length,
+    succeeded,
+    failed,
+    nextDueAtMs: nextDueAtMs!,
+  };
 }
 
-async function load(tx: TenantTx, endpointId: string, deliveryIds: string[]) {
+const DELIVERY_COLUMNS = `d.id, d.status, d.attempt_count, d.next_attempt_at, d.message_id, d.application_id,
+       a.uid AS application_uid, a.kind AS application_kind, m.event_type, m.payload::text AS body`;
+const DELIVERY_JOINS = `FROM deliveries d
+       JOIN messages m ON m.id = d.message_id
+       JOIN applications a ON a.id = d.application_id`;
+
+async function load(tx: TenantTx, input: DeliverDueInput) {
   const [endpoint] = await tx.query<EndpointRow>(
     `SELECT url, headers, fifo, rate_limit_per_second, disabled_at, deleted_at
        FROM endpoints WHERE tenant_id = $1 AND id = $2`,
-    [tx.tenantId, endpointId],
+    [tx.tenantId, input.endpointId],
   );
-  if (!endpoint || endpoint.deleted_at || endpoint.disabled_at) return { endpoint, secrets: [], deliveries: [] };
+  const manualIds = new Set(input.manual.map((m) => m.deliveryId));
+  if (!endpoint || endpoint.deleted_at || endpoint.disabled_at) {
+    return { endpoint, secrets: [], deliveries: [] as DeliveryRow[], manualIds, nextDueAtMs: null };
+  }
   const secrets = await tx.query<{ id: string; ciphertext: Buffer }>(
     `SELECT id, ciphertext FROM endpoint_secrets
       WHERE tenant_id = $1 AND endpoint_id = $2 AND (expires_at IS NULL OR expires_at > now())
       ORDER BY created_at DESC, id DESC`,
-    [tx.tenantId, endpointId],
+    [tx.tenantId, input.endpointId],
   );
   // payload::text: the body is sent exactly as PostgreSQL renders it, the same on every attempt.
-  const deliveries = await tx.query<DeliveryRow>(
-    `SELECT d.id, d.status, d.attempt_count, d.message_id, d.application_id, a.uid AS application_uid,
-            a.kind AS application_kind, m.event_type, m.payload::text AS body
-       FROM deliveries d
-       JOIN messages m ON m.id = d.message_id
-       JOIN applications a ON a.id = d.application_id
-      WHERE d.tenant_id = $1 AND d.endpoint_id = $2 AND d.id = ANY($3)`,
-    [tx.tenantId, endpointId, deliveryIds],
+  const manual = manualIds.size
+    ? await tx.query<DeliveryRow>(
+        `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS}
+          WHERE d.tenant_id = $1 AND d.endpoint_id = $2 AND d.id = ANY($3) AND d.status <> 'CANCELLED'`,
+        [tx.tenantId, input.endpointId, [...manualIds]],
+      )
+    : [];
+  let due: DeliveryRow[] = [];
+  if (!input.onlyManual && input.limit > 0) {
+    due = endpoint.fifo
+      ? // Strictly in message order: the oldest pending message goes first, and only when due.
+        (
+          await tx.query<DeliveryRow>(
+            `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS}
+              WHERE d.id = (SELECT id FROM deliveries
+                             WHERE endpoint_id = $2 AND tenant_id = $1 AND status = 'PENDING'
+                             ORDER BY message_id, id LIMIT 1)
+                AND d.next_attempt_at <= now()`,
+            [tx.tenantId, input.endpointId],
+          )
+        ).filter((r) => !manualIds.has(r.id))
+      : await tx.query<DeliveryRow>(
+          `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS}
+            WHERE d.id IN (SELECT id FROM deliveries
+                            WHERE endpoint_id = $2 AND tenant_id = $1 AND status = 'PENDING' AND next_attempt_at <= now()
+                              AND NOT (id = ANY($4))
+                            ORDER BY next_attempt_at, id LIMIT $3)`,
+          [tx.tenantId, input.endpointId, input.limit, [...manualIds]],
+        );
+  }
+  const deliveries = [...manual, ...due];
+  const nextDueAtMs = deliveries.length === 0 ? await nextDue(tx, input.endpointId, endpoint.fifo) : null;
+  return { endpoint, secrets, deliveries, manualIds, nextDueAtMs };
+}
+
+/** When the endpoint next has something due: its earliest PENDING delivery, or for FIFO its head. */
+async function nextDue(tx: TenantTx, endpointId: string, fifo: boolean): Promise<number | null> {
+  const [row] = await tx.query<{ due: Date | null }>(
+    fifo
+      ? `SELECT next_attempt_at AS due FROM deliveries
+          WHERE endpoint_id = $2 AND tenant_id = $1 AND status = 'PENDING' ORDER BY message_id, id LIMIT 1`
+      : `SELECT min(next_attempt_at) AS due FROM deliveries
+          WHERE endpoint_id = $2 AND tenant_id = $1 AND status = 'PENDING'`,
+    [tx.tenantId, endpointId],
   );
-  return { endpoint, secrets, deliveries };
+  return row?.due ? new Date(row.due).getTime() : null;
 }
 
 async function record(

@@ -1,8 +1,8 @@
 import type { DeliveryConfig } from '@herald/config';
 import type { Database, SecretCipher } from '@herald/db';
-import type { DeliverBatchInput } from '@herald/temporal';
+import type { DeliverDueInput } from '@herald/temporal';
 import type { WebhookSender } from '../http/sender';
-import { deliverBatch } from './deliver';
+import { deliverDue } from './deliver';
 import { abandonDeliveries, autoDisableEndpoint, laneSettings } from './lane';
 import { reconcile, type Dispatch } from './reconcile';
 
@@ -17,10 +17,9 @@ export interface ActivityDeps {
 /** Activities take their dependencies explicitly, so tests can hand in real or fake ones. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    deliverBatch: (input: DeliverBatchInput) => deliverBatch(deps, input),
+    deliverDue: (input: DeliverDueInput) => deliverDue(deps, input),
     laneSettings: async () => laneSettings(deps.delivery),
-    abandonDeliveries: (input: { tenantId: string; endpointId: string; deliveryIds: string[] }) =>
-      abandonDeliveries(deps.db, input),
+    abandonDeliveries: (input: { tenantId: string; endpointId: string }) => abandonDeliveries(deps.db, input),
     autoDisableEndpoint: (input: { tenantId: string; endpointId: string; failingSinceMs: number }) =>
       autoDisableEndpoint(deps.db, deps.dispatcher, input),
     reconcile: () => reconcile(deps.db, deps.dispatcher, { olderThanMs: deps.delivery.reconcileAfterMs, limit: 10_000 }),

@@ -18,20 +18,16 @@ export function laneSettings(delivery: DeliveryConfig): LaneSettings {
 }
 
 /**
- * A lane whose endpoint is gone or disabled gives up what it still holds: those deliveries become
- * FAILED (recoverEndpoint can send them again later).
+ * A lane whose endpoint is gone or disabled gives up what was still pending: those deliveries
+ * become FAILED (recoverEndpoint can send them again later).
  */
-export async function abandonDeliveries(
-  db: Database,
-  input: { tenantId: string; endpointId: string; deliveryIds: string[] },
-): Promise<number> {
-  if (input.deliveryIds.length === 0) return 0;
+export async function abandonDeliveries(db: Database, input: { tenantId: string; endpointId: string }): Promise<number> {
   return db.withTenant(input.tenantId, async (tx) => {
     const rows = await tx.query<{ id: string; message_id: string; application_id: string }>(
       `UPDATE deliveries SET status = 'FAILED', next_attempt_at = NULL, updated_at = now()
-        WHERE tenant_id = $1 AND endpoint_id = $2 AND id = ANY($3) AND status = 'PENDING'
+        WHERE tenant_id = $1 AND endpoint_id = $2 AND status = 'PENDING'
         RETURNING id, message_id, application_id`,
-      [tx.tenantId, input.endpointId, input.deliveryIds],
+      [tx.tenantId, input.endpointId],
     );
     await notifyDeliveryEvents(
       tx,
