@@ -14,6 +14,7 @@ import type { Database } from '@herald/db';
 import { isHeraldError } from '@herald/domain';
 import { Authenticator } from './auth/authenticator';
 import type { ApiContext } from './context';
+import type { Principal } from './auth/principal';
 import { createErrorFormatter } from './graphql/errors';
 import { depthLimitRule, limitsPlugin } from './graphql/limits';
 import { buildHeraldSchema } from './graphql/schema';
@@ -71,24 +72,42 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
   // Subscriptions (live delivery log) over graphql-ws on the same path; the token travels in
   // connectionParams.authorization since browsers cannot set headers on WebSockets.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 64 * 1024 });
-  const wsCleanup = useServer<{ authorization?: string }>(
+  const formatError = createErrorFormatter(logger);
+  const formatAll = (errors: readonly GraphQLError[]) =>
+    errors.map((error) => {
+      const formatted = formatError(error.toJSON(), error);
+      return new GraphQLError(formatted.message, { path: formatted.path, extensions: formatted.extensions });
+    });
+  const wsCleanup = useServer<{ authorization?: string }, { principal?: Principal | null }>(
     {
       schema,
-      context: async (ctx): Promise<ApiContext> => {
+      // A bad token is refused at connection time (close 4403), not after the first subscribe.
+      onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
-        const principal = await authenticator.authenticate(typeof authorization === 'string' ? authorization : undefined);
-        return { requestId: randomUUID(), principal, bearerToken: null, services };
+        try {
+          ctx.extra.principal = await authenticator.authenticate(typeof authorization === 'string' ? authorization : undefined);
+          return true;
+        } catch {
+          return false;
+        }
       },
-      onError: (_ctx, _id, _payload, errors) => {
-        logger.debug('subscription error', { errors: errors.map((e) => e.message) });
-      },
+      context: (ctx): ApiContext => ({
+        requestId: randomUUID(),
+        principal: ctx.extra.principal ?? null,
+        bearerToken: null,
+        services,
+      }),
+      // Subscription errors get the same stable codes and redaction as HTTP ones.
+      onError: (_ctx, _id, _payload, errors) => formatAll(errors),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors?.length ? { ...result, errors: formatAll(result.errors) } : undefined,
     },
     wsServer,
   );
 
   const apollo = new ApolloServer<ApiContext>({
     schema,
-    formatError: createErrorFormatter(logger),
+    formatError,
     validationRules: [depthLimitRule(config.limits.maxQueryDepth)],
     introspection: true,
     includeStacktraceInErrorResponses: false,

@@ -30,6 +30,10 @@ export function createErrorFormatter(logger: Logger) {
         extensions: { ...(original.details ?? {}), code: original.code },
       };
     }
+    const stored = fromDatabaseError(original);
+    if (stored) {
+      return { message: stored, path: formatted.path, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
+    }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && (PASS_THROUGH.has(code) || PUBLIC_CODES.has(code))) return formatted;
     if (original instanceof GraphQLError && !original.originalError) {
@@ -44,6 +48,22 @@ export function createErrorFormatter(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/**
+ * PostgreSQL refuses some text that JSON and GraphQL accept: NUL characters and lone UTF-16
+ * surrogates. Whatever field carried them, the request was bad, not the server; and since the
+ * statement failed, its transaction rolled back and nothing was stored.
+ */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05', '22P02', '22025']);
+
+function fromDatabaseError(error: unknown): string | null {
+  const driver = (error as { driverError?: { code?: string }; code?: string } | null) ?? null;
+  const code = driver?.driverError?.code ?? driver?.code;
+  if (typeof code === 'string' && UNSTORABLE_TEXT.has(code)) {
+    return 'Input contains characters that cannot be stored (NUL characters or unpaired UTF-16 surrogates)';
+  }
+  return null;
 }
 
 function describe(error: unknown): Record<string, unknown> {

@@ -10,6 +10,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { RateLimitedError } from '@herald/domain';
 import type { ApiContext } from '../context';
 import type { RateLimiter } from '../http/rate-limiter';
 
@@ -66,7 +67,9 @@ export function limitsPlugin(options: {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operation, contextValue }) {
-          const complexity = getComplexity({
+          let complexity: number;
+          try {
+            complexity = getComplexity({
             schema: options.schema,
             query: document,
             operationName: request.operationName ?? undefined,
@@ -79,18 +82,39 @@ export function limitsPlugin(options: {
               },
               simpleEstimator({ defaultComplexity: 1 }),
             ],
-          });
+            });
+          } catch (error) {
+            // getComplexity coerces the variables itself, so a wrongly typed variable fails here
+            // before Apollo's own check: it is the request's fault, answered with 400.
+            throw badRequest(error instanceof Error ? error.message : String(error));
+          }
           if (complexity > options.maxComplexity) {
-            throw new GraphQLError(`Query complexity ${complexity} exceeds the limit of ${options.maxComplexity}`, {
-              extensions: { code: 'BAD_USER_INPUT', complexity, maxComplexity: options.maxComplexity },
+            throw badRequest(`Query complexity ${complexity} exceeds the limit of ${options.maxComplexity}`, {
+              complexity,
+              maxComplexity: options.maxComplexity,
             });
           }
           const principal = contextValue.principal;
           if (operation?.operation === 'mutation' && principal && 'tenantId' in principal) {
-            options.mutationLimiter.take(principal.tenantId);
+            try {
+              options.mutationLimiter.take(principal.tenantId);
+            } catch (error) {
+              if (!(error instanceof RateLimitedError)) throw error;
+              throw new GraphQLError(error.message, {
+                extensions: {
+                  code: error.code,
+                  retryAfterMs: error.retryAfterMs,
+                  http: { status: 429, headers: new Map([['retry-after', String(Math.ceil(error.retryAfterMs / 1000))]]) },
+                },
+              });
+            }
           }
         },
       };
     },
   };
+}
+
+function badRequest(message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extra, http: { status: 400 } } });
 }

@@ -134,26 +134,25 @@ export class MemberRepository {
     return this.tx.manager.getRepository(MemberEntity);
   }
 
-  list(page: PageArgs): Promise<Page<MemberEntity>> {
-    const qb = this.repo
+  /** Members with their user's public columns only: the tenant role cannot read password hashes. */
+  private withUser() {
+    return this.repo
       .createQueryBuilder('m')
-      .leftJoinAndSelect('m.user', 'u')
+      .leftJoin('m.user', 'u')
+      .addSelect(['u.id', 'u.email', 'u.createdAt'])
       .where('m.tenant_id = :tenantId', { tenantId: this.tx.tenantId });
-    return paginate(qb, page);
+  }
+
+  list(page: PageArgs): Promise<Page<MemberEntity>> {
+    return paginate(this.withUser(), page);
   }
 
   findById(id: string): Promise<MemberEntity | null> {
-    return this.repo.findOne({
-      where: { id, tenantId: this.tx.tenantId },
-      relations: { user: true },
-    });
+    return this.withUser().andWhere('m.id = :id', { id }).getOne();
   }
 
   findByUserId(userId: string): Promise<MemberEntity | null> {
-    return this.repo.findOne({
-      where: { userId, tenantId: this.tx.tenantId },
-      relations: { user: true },
-    });
+    return this.withUser().andWhere('m.user_id = :userId', { userId }).getOne();
   }
 
   create(userId: string, role: Role, inviteTokenHash: string | null): Promise<MemberEntity> {

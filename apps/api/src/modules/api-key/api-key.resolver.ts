@@ -38,6 +38,6 @@ export class ApiKeyResolver {
   @Query(() => ApiKeyConnection)
   async apiKeys(@Args() args: ApiKeysArgs, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'manage_api_keys');
-    return toConnection(await ctx.services.apiKeys.list(tenantId, args.includeRevoked ?? false, toPageArgs(args)), toApiKey);
+    return toConnection(await ctx.services.apiKeys.list(tenantId, args.includeRevoked ?? false, toPageArgs(args, 'key')), toApiKey);
   }
 }

@@ -66,7 +66,7 @@ export class ApplicationResolver {
   @Query(() => ApplicationConnection)
   async applications(@Args() args: ApplicationsArgs, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'read');
-    const page = await ctx.services.applications.list(tenantId, args, toPageArgs(args));
+    const page = await ctx.services.applications.list(tenantId, args, toPageArgs(args, 'app'));
     return toConnection(page, toApplication);
   }
 }

@@ -1,6 +1,6 @@
 import { ApplicationRepository, type ApplicationEntity, type Database, type Page, type PageArgs } from '@herald/db';
 import { ConflictError, NotFoundError, ValidationError, validateApplicationUid } from '@herald/domain';
-import { checkName, requireText, validateMetadata, validateRateLimit } from '../common/validate';
+import { checkName, requireText, validateIdArg, validateMetadata, validateRateLimit } from '../common/validate';
 import type { CreateApplicationInput, UpdateApplicationInput } from './application.input';
 
 export class ApplicationService {
@@ -54,6 +54,7 @@ export class ApplicationService {
   }
 
   getById(tenantId: string, id: string): Promise<ApplicationEntity> {
+    validateIdArg('id', id, 'app');
     return this.db.withTenant(tenantId, async (tx) => {
       const app = await new ApplicationRepository(tx).findById(id);
       if (!app) throw new NotFoundError(`Application ${id} not found`);

@@ -71,7 +71,7 @@ export class EndpointResolver {
   @Query(() => EndpointConnection)
   async endpoints(@Args() args: EndpointsArgs, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'read');
-    const page = await ctx.services.endpoints.list(tenantId, args.application, args, toPageArgs(args));
+    const page = await ctx.services.endpoints.list(tenantId, args.application, args, toPageArgs(args, 'ep'));
     return toConnection(page, toEndpoint);
   }
 

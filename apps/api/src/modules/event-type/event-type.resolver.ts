@@ -43,7 +43,7 @@ export class EventTypeResolver {
   @Query(() => EventTypeConnection)
   async eventTypes(@Args() args: EventTypesArgs, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'read');
-    const page = await ctx.services.eventTypes.list(tenantId, args, toPageArgs(args));
+    const page = await ctx.services.eventTypes.list(tenantId, args, toPageArgs(args, 'et'));
     return toConnection(page, toEventType);
   }
 }

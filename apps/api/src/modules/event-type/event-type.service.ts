@@ -1,5 +1,6 @@
 import { EventTypeRepository, type Database, type EventTypeEntity, type Page, type PageArgs } from '@herald/db';
 import { ConflictError, NotFoundError, ValidationError, validateEventTypeName } from '@herald/domain';
+import { assertJsonDepth } from '../common/json';
 import { checkName, optionalText } from '../common/validate';
 import type { CreateEventTypeInput, UpdateEventTypeInput } from './event-type.input';
 import type { JsonSchemaValidator } from './json-schema';
@@ -71,6 +72,7 @@ export class EventTypeService {
 
   private checkExample(schema: Record<string, unknown> | null, example: unknown): void {
     if (example == null) return;
+    assertJsonDepth(example, 'example');
     if (JSON.stringify(example).length > MAX_EXAMPLE_BYTES) {
       throw new ValidationError(`example must be at most ${MAX_EXAMPLE_BYTES} bytes`, { field: 'example' });
     }

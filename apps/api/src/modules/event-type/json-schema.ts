@@ -1,6 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ValidationError } from '@herald/domain';
+import { assertJsonDepth } from '../common/json';
 
 const MAX_SCHEMA_BYTES = 64 * 1024;
 const MAX_CACHED = 1000;
@@ -23,6 +24,7 @@ export class JsonSchemaValidator {
     if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
       throw new ValidationError('schema must be a JSON Schema object', { field });
     }
+    assertJsonDepth(schema, field);
     if (JSON.stringify(schema).length > MAX_SCHEMA_BYTES) {
       throw new ValidationError(`schema must be at most ${MAX_SCHEMA_BYTES} bytes`, { field });
     }

@@ -47,21 +47,21 @@ export class MessageResolver {
   @Query(() => MessageConnection, { description: 'Newest first.' })
   async messages(@Args() args: MessagesArgs, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'read');
-    const page = await ctx.services.messages.list(tenantId, args.application, args, toPageArgs(args));
+    const page = await ctx.services.messages.list(tenantId, args.application, args, toPageArgs(args, 'msg'));
     return toConnection(page, toMessage);
   }
 
   @Query(() => DeliveryConnection, { description: 'Deliveries of a message or to an endpoint.' })
   async deliveries(@Args() args: DeliveriesArgs, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'read');
-    const page = await ctx.services.messages.listDeliveries(tenantId, args, toPageArgs(args));
+    const page = await ctx.services.messages.listDeliveries(tenantId, args, toPageArgs(args, 'dlv'));
     return toConnection(page, toDelivery);
   }
 
   @Query(() => AttemptConnection, { description: 'Attempts of a message or to an endpoint, newest first.' })
   async attempts(@Args() args: AttemptsArgs, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'read');
-    const page = await ctx.services.messages.listAttempts(tenantId, args, toPageArgs(args));
+    const page = await ctx.services.messages.listAttempts(tenantId, args, toPageArgs(args, 'atm'));
     return toConnection(page, toAttempt);
   }
 

@@ -28,6 +28,7 @@ import {
 } from '@herald/domain';
 import { validateChannels } from '../endpoint/endpoint.validate';
 import type { JsonSchemaValidator } from '../event-type/json-schema';
+import { assertJsonDepth } from '../common/json';
 import { checkName, validateIdArg } from '../common/validate';
 import type { SendMessageInput } from './message.input';
 
@@ -232,11 +233,10 @@ export class MessageService {
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
       throw new ValidationError('payload must be a JSON object', { field: at('payload') });
     }
+    assertJsonDepth(payload, at('payload'));
+    // NUL characters and lone surrogates pass JSON but not jsonb; PostgreSQL's refusal is
+    // answered as BAD_USER_INPUT (graphql/errors.ts) and the whole transaction rolls back.
     const payloadJson = JSON.stringify(payload);
-    // PostgreSQL's jsonb cannot hold NUL characters; refuse them here rather than fail later.
-    if (payloadJson.includes('\\u0000')) {
-      throw new ValidationError('payload must not contain NUL (\\u0000) characters', { field: at('payload') });
-    }
     const size = Buffer.byteLength(payloadJson);
     if (size > this.limits.maxPayloadBytes) {
       throw new ValidationError(

@@ -85,6 +85,6 @@ export class TenantResolver {
   @Query(() => TenantConnection, { description: 'Operator only.' })
   async tenants(@Args() args: PageArgs, @Ctx() ctx: ApiContext) {
     requireOperator(ctx.principal);
-    return toConnection(await ctx.services.tenants.listTenants(toPageArgs(args)), toTenant);
+    return toConnection(await ctx.services.tenants.listTenants(toPageArgs(args, 'tnt')), toTenant);
   }
 }
