@@ -16,8 +16,19 @@ export interface TenantTx {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
+/** A tenant-scoped transaction on a bare pg connection: for hot paths that need raw SQL only. */
+export interface SqlTx {
+  readonly tenantId: string;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
 export interface Database {
   readonly dataSource: DataSource;
+  /**
+   * Like withTenant, on a bare pg connection: the transaction opens with the role and tenant set
+   * in one round trip, and no ORM sits between the caller and the driver. Publishing uses it.
+   */
+  withTenantSql<T>(tenantId: string, fn: (tx: SqlTx) => Promise<T>): Promise<T>;
   /** Runs `fn` in one transaction as `tenantId`, under row-level security. */
   withTenant<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T>;
   /**
@@ -70,9 +81,41 @@ async function migrateWithLock(dataSource: DataSource): Promise<void> {
   }
 }
 
+const TENANT_ID = /^tnt_[0-9A-Z]{26}$/;
+
+interface PgClient {
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  release(error?: Error | boolean): void;
+}
+
 export function wrapDataSource(dataSource: DataSource): Database {
+  const pool = () => (dataSource.driver as unknown as { master: { connect(): Promise<PgClient> } }).master;
   return {
     dataSource,
+    async withTenantSql(tenantId, fn) {
+      // Interpolated into a multi-statement simple query (which cannot take parameters), so
+      // the id must be exactly a tenant id.
+      if (!TENANT_ID.test(tenantId)) throw new Error('withTenantSql requires a tnt_ id');
+      const client = await pool().connect();
+      let broken: Error | undefined;
+      try {
+        await client.query(
+          `BEGIN; SET LOCAL ROLE ${APP_ROLE}; SELECT set_config('herald.tenant_id', '${tenantId}', true)`,
+        );
+        const tx: SqlTx = {
+          tenantId,
+          query: async <R,>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
+        };
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
     withTenant(tenantId, fn) {
       if (!tenantId) throw new Error('withTenant requires a tenant id');
       return dataSource.transaction(async (manager) => {

@@ -1,4 +1,4 @@
-import { EndpointRepository, MessageRepository, type TenantTx } from '@herald/db';
+import { EndpointRepository, PublishRepository, type TenantTx } from '@herald/db';
 import { createIdFactory, matchesEndpoint, type PayloadFilter } from '@herald/domain';
 import type { DispatchItem } from '@herald/temporal';
 
@@ -48,8 +48,6 @@ export async function publishOperationalEvents(tx: TenantTx, events: Operational
       )
       .map((e) => ({ id: nextId('dlv'), applicationId: app.id, messageId: m.id, endpointId: e.id })),
   );
-  const repo = new MessageRepository(tx);
-  await repo.insertMany(messages, createdAt);
-  await repo.insertDeliveries(deliveries);
+  await new PublishRepository(tx).insert(messages, deliveries, createdAt);
   return deliveries.map((d) => ({ deliveryId: d.id, messageId: d.messageId, endpointId: d.endpointId }));
 }

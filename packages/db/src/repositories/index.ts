@@ -5,3 +5,4 @@ export * from './event-types';
 export * from './identity';
 export * from './messages';
 export * from './pagination';
+export * from './publish';

@@ -1,19 +1,19 @@
 import {
   AttemptRepository,
-  EndpointRepository,
   MessageRepository,
+  PublishRepository,
   idempotencySlot,
-  type ApplicationEntity,
   type AttemptEntity,
   type Database,
   type DeliveryEntity,
   type DeliveryStatus,
-  type EndpointEntity,
   type MessageEntity,
   type NewDeliveryRow,
   type NewMessageRow,
   type Page,
   type PageArgs,
+  type PublishTargets,
+  type StoredMessageRow,
   type TenantTx,
 } from '@herald/db';
 import type { LimitsConfig } from '@herald/config';
@@ -84,36 +84,41 @@ export class MessageService {
     const prepared = inputs.map((input, index) => this.prepare(input, index, inputs.length > 1));
     const createdAt = new Date();
 
-    const { results, deliveries } = await this.db.withTenant(tenantId, async (tx) => {
-      const apps = await resolveApplications(tx, prepared);
-      await this.validateAgainstSchemas(tx, prepared);
+    const { results, deliveries } = await this.db.withTenantSql(tenantId, async (tx) => {
+      const repo = new PublishRepository(tx);
+      const targets = await repo.targets(
+        [...new Set(prepared.map((p) => p.applicationRef))],
+        [...new Set(prepared.map((p) => p.eventType))],
+      );
+      const apps = applicationsByRef(prepared, targets);
+      this.validateAgainstSchemas(prepared, targets);
 
       const ids = prepared.map(() => nextId('msg'));
-      const claimed = await this.claimKeys(tx, prepared, apps, ids);
+      const claimed = await repo.claimIdempotencyKeys(claimsOf(prepared, apps, ids), this.limits.idempotencyWindowMs);
 
       const fresh: NewMessageRow[] = [];
-      const results: (SendResult | { duplicateOf: string; index: number })[] = [];
+      const results: (SendResult | { duplicateOf: string })[] = [];
       const firstOfKey = new Map<string, number>();
       for (const p of prepared) {
-        const app = apps.get(p.applicationRef) as ApplicationEntity;
-        const slot = p.dedupeKey ? idempotencySlot(app.id, p.dedupeKey) : null;
+        const appId = apps.get(p.applicationRef) as string;
+        const slot = p.dedupeKey ? idempotencySlot(appId, p.dedupeKey) : null;
         const existing = slot ? claimed.get(slot) : undefined;
         if (existing) {
-          results.push({ duplicateOf: existing, index: p.index });
+          results.push({ duplicateOf: existing });
           continue;
         }
         if (slot) {
           // A key repeated inside one batch: the later ones are duplicates of the first.
           const first = firstOfKey.get(slot);
           if (first !== undefined) {
-            results.push({ duplicateOf: ids[first], index: p.index });
+            results.push({ duplicateOf: ids[first] });
             continue;
           }
           firstOfKey.set(slot, p.index);
         }
         const row: NewMessageRow = {
           id: ids[p.index],
-          applicationId: app.id,
+          applicationId: appId,
           eventType: p.eventType,
           eventId: p.eventId,
           payloadJson: p.payloadJson,
@@ -124,7 +129,7 @@ export class MessageService {
           message: {
             id: row.id,
             tenantId,
-            applicationId: app.id,
+            applicationId: appId,
             eventType: p.eventType,
             eventId: p.eventId,
             payload: p.payload,
@@ -136,16 +141,14 @@ export class MessageService {
         });
       }
 
-      const repo = new MessageRepository(tx);
-      await repo.insertMany(fresh, createdAt);
-      const deliveries = await fanOut(tx, fresh, prepared, ids);
-      await repo.insertDeliveries(deliveries);
+      const deliveries = fanOut(fresh, prepared, ids, targets.endpoints);
+      await repo.insert(fresh, deliveries, createdAt);
       const perMessage = countBy(deliveries, (d) => d.messageId);
 
-      const originals = await repo.findByIds(
+      const originals = await repo.messagesByIds(
         results.flatMap((r) => ('duplicateOf' in r ? [r.duplicateOf] : [])).filter((id) => !ids.includes(id)),
       );
-      const byId = new Map(originals.map((m) => [m.id, m]));
+      const byId = new Map(originals.map((m) => [m.id, toMessageEntity(tenantId, m)]));
       const freshById = new Map(
         results.flatMap((r) => ('message' in r ? [[r.message.id, r.message] as const] : [])),
       );
@@ -262,15 +265,9 @@ export class MessageService {
     };
   }
 
-  private async validateAgainstSchemas(tx: TenantTx, prepared: PreparedMessage[]): Promise<void> {
-    const names = [...new Set(prepared.map((p) => p.eventType))];
-    const rows = await tx.query<{ id: string; name: string; updated_at: Date; schema: object }>(
-      `SELECT id, name, updated_at, schema FROM event_types
-        WHERE tenant_id = $1 AND name = ANY($2) AND schema IS NOT NULL`,
-      [tx.tenantId, names],
-    );
-    if (rows.length === 0) return;
-    const byName = new Map(rows.map((r) => [r.name, r]));
+  private validateAgainstSchemas(prepared: PreparedMessage[], targets: PublishTargets): void {
+    if (targets.schemas.length === 0) return;
+    const byName = new Map(targets.schemas.map((r) => [r.name, r]));
     for (const p of prepared) {
       const eventType = byName.get(p.eventType);
       if (!eventType) continue;
@@ -283,64 +280,65 @@ export class MessageService {
       }
     }
   }
-
-  private async claimKeys(
-    tx: TenantTx,
-    prepared: PreparedMessage[],
-    apps: Map<string, ApplicationEntity>,
-    ids: string[],
-  ): Promise<Map<string, string>> {
-    const seen = new Set<string>();
-    const claims: { applicationId: string; key: string; messageId: string }[] = [];
-    for (const p of prepared) {
-      if (!p.dedupeKey) continue;
-      const applicationId = (apps.get(p.applicationRef) as ApplicationEntity).id;
-      const slot = idempotencySlot(applicationId, p.dedupeKey);
-      if (seen.has(slot)) continue;
-      seen.add(slot);
-      claims.push({ applicationId, key: p.dedupeKey, messageId: ids[p.index] });
-    }
-    return new MessageRepository(tx).claimIdempotencyKeys(claims, this.limits.idempotencyWindowMs);
-  }
 }
 
-async function resolveApplications(tx: TenantTx, prepared: PreparedMessage[]): Promise<Map<string, ApplicationEntity>> {
-  const refs = [...new Set(prepared.map((p) => p.applicationRef))];
-  const rows = await tx.query<{ id: string; uid: string | null }>(
-    `SELECT id, uid FROM applications WHERE tenant_id = $1 AND (id = ANY($2) OR uid = ANY($2))`,
-    [tx.tenantId, refs],
-  );
-  const byRef = new Map<string, ApplicationEntity>();
-  for (const row of rows) {
-    byRef.set(row.id, row as ApplicationEntity);
-    if (row.uid) byRef.set(row.uid, row as ApplicationEntity);
+/** Maps each application reference (app_ id or uid) to its id; NOT_FOUND for any unknown one. */
+function applicationsByRef(prepared: PreparedMessage[], targets: PublishTargets): Map<string, string> {
+  const byRef = new Map<string, string>();
+  for (const app of targets.applications) {
+    byRef.set(app.id, app.id);
+    if (app.uid) byRef.set(app.uid, app.id);
   }
-  const missing = refs.find((ref) => !byRef.has(ref));
-  if (missing) throw new NotFoundError(`Application ${missing} not found`);
+  const missing = prepared.find((p) => !byRef.has(p.applicationRef));
+  if (missing) throw new NotFoundError(`Application ${missing.applicationRef} not found`);
   return byRef;
 }
 
-async function fanOut(
-  tx: TenantTx,
+function claimsOf(prepared: PreparedMessage[], apps: Map<string, string>, ids: string[]) {
+  const seen = new Set<string>();
+  const claims: { applicationId: string; key: string; messageId: string }[] = [];
+  for (const p of prepared) {
+    if (!p.dedupeKey) continue;
+    const applicationId = apps.get(p.applicationRef) as string;
+    const slot = idempotencySlot(applicationId, p.dedupeKey);
+    if (seen.has(slot)) continue;
+    seen.add(slot);
+    claims.push({ applicationId, key: p.dedupeKey, messageId: ids[p.index] });
+  }
+  return claims;
+}
+
+function toMessageEntity(tenantId: string, row: StoredMessageRow): MessageEntity {
+  return {
+    id: row.id,
+    tenantId,
+    applicationId: row.application_id,
+    eventType: row.event_type,
+    eventId: row.event_id,
+    payload: row.payload,
+    channels: row.channels,
+    createdAt: new Date(row.created_at),
+  };
+}
+
+function fanOut(
   fresh: NewMessageRow[],
   prepared: PreparedMessage[],
   ids: string[],
-): Promise<NewDeliveryRow[]> {
-  if (fresh.length === 0) return [];
-  const appIds = [...new Set(fresh.map((m) => m.applicationId))];
-  const endpoints = await new EndpointRepository(tx).listEnabledForApplications(appIds);
-  if (endpoints.length === 0) return [];
-  const byApp = new Map<string, EndpointEntity[]>();
-  for (const e of endpoints) byApp.set(e.applicationId, [...(byApp.get(e.applicationId) ?? []), e]);
+  endpoints: PublishTargets['endpoints'],
+): NewDeliveryRow[] {
+  if (fresh.length === 0 || endpoints.length === 0) return [];
+  const byApp = new Map<string, PublishTargets['endpoints']>();
+  for (const e of endpoints) byApp.set(e.application_id, [...(byApp.get(e.application_id) ?? []), e]);
   const payloadOf = new Map(prepared.map((p) => [ids[p.index], p.payload]));
   const deliveries: NewDeliveryRow[] = [];
   for (const message of fresh) {
     for (const endpoint of byApp.get(message.applicationId) ?? []) {
       const routed = matchesEndpoint(
         {
-          eventTypes: endpoint.eventTypes,
+          eventTypes: endpoint.event_types,
           channels: endpoint.channels,
-          payloadFilter: endpoint.payloadFilter as PayloadFilter | null,
+          payloadFilter: endpoint.payload_filter as PayloadFilter | null,
         },
         { eventType: message.eventType, channels: message.channels, payload: payloadOf.get(message.id) },
       );
