@@ -22,6 +22,7 @@ export interface DeliveryConfig {
   circuitMaxCooldownMs: number;
   autoDisableAfterMs: number;
   laneIdleTimeoutMs: number;
+  laneParallelSteps: number;
   laneMaxHistoryEvents: number;
   /** A PENDING delivery this far past its due time is re-handed to its lane. */
   reconcileAfterMs: number;
@@ -62,6 +63,7 @@ export function readDeliveryConfig(r: EnvReader): DeliveryConfig {
     circuitMaxCooldownMs: readDuration(r, 'HERALD_CIRCUIT_MAX_COOLDOWN', 600_000),
     autoDisableAfterMs: readDuration(r, 'HERALD_AUTO_DISABLE_AFTER', 5 * 86_400_000),
     laneIdleTimeoutMs: readDuration(r, 'HERALD_LANE_IDLE_TIMEOUT', 60_000),
+    laneParallelSteps: r.int('HERALD_LANE_PARALLEL_STEPS', 4, { min: 1, max: 32 }),
     laneMaxHistoryEvents: r.int('HERALD_LANE_MAX_HISTORY_EVENTS', 4000, { min: 100 }),
     reconcileAfterMs: readDuration(r, 'HERALD_RECONCILE_AFTER', 60_000),
     reconcileIntervalMs: readDuration(r, 'HERALD_RECONCILE_INTERVAL', 30_000),

@@ -83,6 +83,17 @@ async function migrateWithLock(dataSource: DataSource): Promise<void> {
 
 const TENANT_ID = /^tnt_[0-9A-Z]{26}$/;
 
+/**
+ * Rows of any statement. EntityManager.query answers UPDATE/DELETE … RETURNING with
+ * [rows, rowCount] rather than the rows, so go through the query runner's structured result.
+ */
+async function rowsOf<T>(manager: EntityManager, sql: string, params?: unknown[]): Promise<T[]> {
+  const runner = manager.queryRunner;
+  if (!runner) throw new Error('TenantTx queries run inside their transaction');
+  const result = await runner.query(sql, params, true);
+  return result.records as T[];
+}
+
 interface PgClient {
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
   release(error?: Error | boolean): void;
@@ -123,11 +134,7 @@ export function wrapDataSource(dataSource: DataSource): Database {
           `SELECT set_config('role', $1, true), set_config('herald.tenant_id', $2, true)`,
           [APP_ROLE, tenantId],
         );
-        const tx: TenantTx = {
-          tenantId,
-          manager,
-          query: (sql, params) => manager.query(sql, params),
-        };
+        const tx: TenantTx = { tenantId, manager, query: (sql, params) => rowsOf(manager, sql, params) };
         return fn(tx);
       });
     },

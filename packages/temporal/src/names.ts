@@ -65,6 +65,11 @@ export interface DeliverDueInput {
   endpointId: string;
   /** Most scheduled deliveries to send in this step. */
   limit: number;
+  /**
+   * Skip this many due deliveries: parallel steps of one lane take consecutive slices of the
+   * due list, read at the same moment, so they never pick the same delivery.
+   */
+  offset?: number;
   /** Manual sends to make in this step, due or not. */
   manual: DeliveryRef[];
   /** Only the manual sends (the circuit is open). */
@@ -87,6 +92,8 @@ export interface LaneSettings {
   circuitMaxCooldownMs: number;
   autoDisableAfterMs: number;
   idleTimeoutMs: number;
+  /** Steps a lane runs at once (non-FIFO, closed circuit, no rate limit). */
+  parallelSteps: number;
   /** Continue-as-new once the history passes this many events. */
   maxHistoryEvents: number;
 }

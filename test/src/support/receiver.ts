@@ -9,7 +9,7 @@ export interface ReceivedRequest {
   receivedAt: number;
 }
 
-export type Responder = (req: ReceivedRequest, res: ServerResponse) => void | Promise<void>;
+export type Responder = (req: ReceivedRequest, res: ServerResponse) => unknown;
 
 /** A webhook receiver on loopback that records every request and answers as told. */
 export class Receiver {

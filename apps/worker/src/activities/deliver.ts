@@ -56,7 +56,9 @@ const SENSITIVE_HEADER = /auth|cookie|secret|token|key|signature/i;
 export async function deliverDue(deps: DeliverDeps, input: DeliverDueInput): Promise<DeliverDueResult> {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
+  const t0 = performance.now();
   const loaded = await deps.db.withTenant(input.tenantId, (tx) => load(tx, input));
+  const t1 = performance.now();
   const endpoint = snapshot(loaded.endpoint);
   if (!loaded.endpoint || endpoint.disabled) {
     return { endpoint, attempted: 0, succeeded: 0, failed: 0, nextDueAtMs: null };
@@ -81,6 +83,7 @@ export async function deliverDue(deps: DeliverDeps, input: DeliverDueInput): Pro
     return { ref, row, headers, sent, attemptedAt: new Date(now() - sent.durationMs) };
   });
 
+  const t2 = performance.now();
   const policy: RetryPolicy = {
     schedule: deps.delivery.retryScheduleMs,
     jitter: deps.delivery.jitter,
@@ -188,6 +191,7 @@ export async function deliverDue(deps: DeliverDeps, input: DeliverDueInput): Pro
   } else {
     nextDueAtMs = loaded.nextDueAtMs;
   }
+  if (process.env.HERALD_DEBUG_TIMING) process.stderr.write(`step n=${attempts.length} load=${(t1 - t0).toFixed(0)} send=${(t2 - t1).toFixed(0)} write=${(performance.now() - t2).toFixed(0)}\n`);
   return {
     endpoint: gone ? { ...endpoint, disabled: true } : endpoint,
     attempted: attempts.length,
@@ -246,8 +250,8 @@ async function load(tx: TenantTx, input: DeliverDueInput) {
             WHERE d.id IN (SELECT id FROM deliveries
                             WHERE endpoint_id = $2 AND tenant_id = $1 AND status = 'PENDING' AND next_attempt_at <= now()
                               AND NOT (id = ANY($4))
-                            ORDER BY next_attempt_at, id LIMIT $3)`,
-          [tx.tenantId, input.endpointId, input.limit, [...manualIds]],
+                            ORDER BY next_attempt_at, id LIMIT $3 OFFSET $5)`,
+          [tx.tenantId, input.endpointId, input.limit, [...manualIds], input.offset ?? 0],
         );
   }
   const deliveries = [...manual, ...due];

@@ -13,6 +13,7 @@ export function laneSettings(delivery: DeliveryConfig): LaneSettings {
     circuitMaxCooldownMs: delivery.circuitMaxCooldownMs,
     autoDisableAfterMs: delivery.autoDisableAfterMs,
     idleTimeoutMs: delivery.laneIdleTimeoutMs,
+    parallelSteps: delivery.laneParallelSteps,
     maxHistoryEvents: delivery.laneMaxHistoryEvents,
   };
 }

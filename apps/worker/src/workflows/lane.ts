@@ -9,7 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { CircuitState, EnqueueSignal, LaneInput, LaneSettings, LaneState } from '@herald/temporal/names';
+import type { CircuitState, DeliverDueResult, EnqueueSignal, LaneInput, LaneSettings, LaneState } from '@herald/temporal/names';
 
 export const enqueueSignal = defineSignal<[EnqueueSignal]>('enqueue');
 
@@ -44,6 +44,7 @@ export async function laneWorkflow(input: LaneInput): Promise<void> {
   let woken = false;
   // Until the first step reports the endpoint's rate limit, send one at a time.
   let ratePerSecond: number | null | undefined;
+  let fifo = true;
 
   setHandler(enqueueSignal, ({ deliveries }) => {
     woken = true;
@@ -65,8 +66,24 @@ export async function laneWorkflow(input: LaneInput): Promise<void> {
     const limit = circuit.status !== 'closed' || ratePerSecond === undefined ? 1 : batchLimit(settings, ratePerSecond);
     const manual = state.manual.splice(0, MAX_MANUAL_PER_STEP);
     const startedAt = Date.now();
-    const result = await deliverDue({ tenantId, endpointId, limit, manual, onlyManual: circuit.status === 'open' });
+    // A healthy, unthrottled lane runs several steps at once on consecutive slices of what is due,
+    // so one slow receiver response does not hold up the rest. FIFO lanes never do (one in flight).
+    const steps = circuit.status === 'closed' && ratePerSecond === null && !fifo ? settings.parallelSteps : 1;
+    const results = await Promise.all(
+      Array.from({ length: steps }, (_, i) =>
+        deliverDue({
+          tenantId,
+          endpointId,
+          limit,
+          offset: i * limit,
+          manual: i === 0 ? manual : [],
+          onlyManual: circuit.status === 'open',
+        }),
+      ),
+    );
+    const result = combine(results);
     ratePerSecond = result.endpoint.rateLimitPerSecond;
+    fifo = result.endpoint.fifo;
 
     if (result.endpoint.disabled) {
       await abandonDeliveries({ tenantId, endpointId });
@@ -96,6 +113,17 @@ export async function laneWorkflow(input: LaneInput): Promise<void> {
     const signalled = await condition(() => woken || state.manual.length > 0, waitMs);
     if (!signalled && nextDue === null) return;
   }
+}
+
+function combine(results: DeliverDueResult[]): DeliverDueResult {
+  const due = results.map((r) => r.nextDueAtMs).filter((d): d is number => d !== null);
+  return {
+    endpoint: results[0].endpoint,
+    attempted: results.reduce((n, r) => n + r.attempted, 0),
+    succeeded: results.reduce((n, r) => n + r.succeeded, 0),
+    failed: results.reduce((n, r) => n + r.failed, 0),
+    nextDueAtMs: due.length ? Math.min(...due) : null,
+  };
 }
 
 function batchLimit(settings: LaneSettings, ratePerSecond: number | null): number {
