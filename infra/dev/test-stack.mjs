@@ -40,8 +40,16 @@ export const testServices = [
     name: 'temporal',
     enabled: () => !process.env.HERALD_TEST_TEMPORAL_ADDRESS,
     start: async ({ log }) => {
-      const temporal = await ensureTemporal({ dbFile: null, headless: true, log, env: { ...process.env, TEMPORAL_ADDRESS: '' } });
-      return { env: { HERALD_TEST_TEMPORAL_ADDRESS: temporal.address }, stop: () => temporal.stop() };
+      const temporal = await ensureTemporal({
+        dbFile: null,
+        headless: true,
+        log,
+        env: { ...process.env, TEMPORAL_ADDRESS: '' },
+      });
+      return {
+        env: { HERALD_TEST_TEMPORAL_ADDRESS: temporal.address },
+        stop: () => temporal.stop(),
+      };
     },
   },
 ];

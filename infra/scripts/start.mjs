@@ -82,12 +82,17 @@ async function main() {
 
   // --- Temporal ----------------------------------------------------------------------------------
   // TEMPORAL_ADDRESS when set; else a dev server whose state persists in .data/temporal.db.
-  const temporal = await ensureTemporal({ dbFile: path.join(dataDir, 'temporal.db'), log: createLog('temporal') });
+  const temporal = await ensureTemporal({
+    dbFile: path.join(dataDir, 'temporal.db'),
+    log: createLog('temporal'),
+  });
   onShutdown(() => temporal.stop());
   temporal.onExit((code, signal) => {
     setTimeout(() => {
       if (isShuttingDown()) return;
-      log.error(`Temporal (pid ${temporal.pid}) exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
+      log.error(
+        `Temporal (pid ${temporal.pid}) exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`,
+      );
       void shutdown(1, log);
     }, 300);
   });

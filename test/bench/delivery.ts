@@ -94,7 +94,10 @@ interface Receipts {
   badSignatures: number;
 }
 
-async function startReceiver(receipts: Receipts, secret: () => string): Promise<{ server: Server; url: string }> {
+async function startReceiver(
+  receipts: Receipts,
+  secret: () => string,
+): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -126,19 +129,22 @@ function startChild(name: string, entry: string, env: Record<string, string>): C
   // HERALD_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the children.
   const nodeArgs = (process.env.HERALD_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, path.join(root, entry)], {
-    env: { PATH: process.env.PATH ?? '', ...env, ...(process.env.HERALD_DEBUG_TIMING ? { HERALD_DEBUG_TIMING: '1' } : {}) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   children.add(child);
   const tail: string[] = [];
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     tail.push(chunk);
-    if (process.env.HERALD_DEBUG_TIMING) process.stderr.write(chunk);
     if (tail.length > 50) tail.shift();
   });
   child.on('exit', (code, signal) => {
     children.delete(child);
-    if (!stopping) log(`${name} exited unexpectedly (${signal ?? code}); last output:\n${tail.join('')}`);
+    if (!stopping)
+      log(`${name} exited unexpectedly (${signal ?? code}); last output:\n${tail.join('')}`);
   });
   return child;
 }
@@ -160,7 +166,9 @@ async function stopChildren(): Promise<void> {
 
 function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field));
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(field));
     return line ? Number(line.split(/\s+/)[1]) / 1024 : 0;
   } catch {
     return 0;
@@ -184,7 +192,8 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const opts = options();
-  const adminUrl = process.env.HERALD_TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const adminUrl =
+    process.env.HERALD_TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const cleanups: (() => Promise<void>)[] = [];
   const onSignal = () => void cleanup().then(() => process.exit(130));
   process.once('SIGINT', onSignal);
@@ -200,7 +209,11 @@ async function main(): Promise<void> {
       const infra = (await import(path.join(root, 'infra/dev/temporal.mjs'))) as {
         ensureTemporal(o: object): Promise<{ address: string; stop(): Promise<void> }>;
       };
-      const temporal = await infra.ensureTemporal({ dbFile: null, headless: true, env: { ...process.env, TEMPORAL_ADDRESS: '' } });
+      const temporal = await infra.ensureTemporal({
+        dbFile: null,
+        headless: true,
+        env: { ...process.env, TEMPORAL_ADDRESS: '' },
+      });
       cleanups.push(() => temporal.stop());
       temporalAddress = temporal.address;
     }
@@ -230,15 +243,23 @@ async function main(): Promise<void> {
     const base = `http://${HOST}:${port}`;
     for (let i = 0; ; i++) {
       if (i > 300) throw new Error('API did not become ready');
-      const ok = await fetch(`${base}/readyz`).then((r) => r.ok).catch(() => false);
+      const ok = await fetch(`${base}/readyz`)
+        .then((r) => r.ok)
+        .catch(() => false);
       if (ok) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const workers = Array.from({ length: opts.workers }, (_, i) => startChild(`worker ${i + 1}`, 'apps/worker/dist/main.js', common));
+    const workers = Array.from({ length: opts.workers }, (_, i) =>
+      startChild(`worker ${i + 1}`, 'apps/worker/dist/main.js', common),
+    );
 
     const pool = new Pool(base, { connections: 16 });
     cleanups.push(() => pool.close());
-    const gql = async <T>(query: string, variables: Record<string, unknown>, token: string): Promise<T> => {
+    const gql = async <T>(
+      query: string,
+      variables: Record<string, unknown>,
+      token: string,
+    ): Promise<T> => {
       const res = await pool.request({
         path: '/graphql',
         method: 'POST',
@@ -250,9 +271,19 @@ async function main(): Promise<void> {
       return body.data;
     };
 
-    const tenant = await gql<{ createTenant: { apiKey: string } }>(`mutation { createTenant(input: { name: "Bench" }) { apiKey } }`, {}, OPERATOR_TOKEN);
+    const tenant = await gql<{ createTenant: { apiKey: string } }>(
+      `mutation { createTenant(input: { name: "Bench" }) { apiKey } }`,
+      {},
+      OPERATOR_TOKEN,
+    );
     const key = tenant.createTenant.apiKey;
-    const app = (await gql<{ createApplication: { id: string } }>(`mutation { createApplication(input: { name: "Bench", uid: "bench" }) { id } }`, {}, key)).createApplication.id;
+    const app = (
+      await gql<{ createApplication: { id: string } }>(
+        `mutation { createApplication(input: { name: "Bench", uid: "bench" }) { id } }`,
+        {},
+        key,
+      )
+    ).createApplication.id;
     const receipts: Receipts[] = [];
     const servers: Server[] = [];
     for (let i = 0; i < opts.endpoints; i++) {
@@ -260,13 +291,26 @@ async function main(): Promise<void> {
       let secret = '';
       const { server, url } = await startReceiver(r, () => secret);
       servers.push(server);
-      cleanups.push(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
-      const ep = (await gql<{ createEndpoint: { id: string } }>(
-        `mutation($a: String!, $u: String!) { createEndpoint(input: { application: $a, url: $u }) { id } }`,
-        { a: app, u: url },
-        key,
-      )).createEndpoint.id;
-      secret = (await gql<{ endpointSecret: { key: string } }>(`query($id: ID!) { endpointSecret(id: $id) { key } }`, { id: ep }, key)).endpointSecret.key;
+      cleanups.push(
+        () =>
+          new Promise<void>(
+            (resolve) => (server.closeAllConnections(), server.close(() => resolve())),
+          ),
+      );
+      const ep = (
+        await gql<{ createEndpoint: { id: string } }>(
+          `mutation($a: String!, $u: String!) { createEndpoint(input: { application: $a, url: $u }) { id } }`,
+          { a: app, u: url },
+          key,
+        )
+      ).createEndpoint.id;
+      secret = (
+        await gql<{ endpointSecret: { key: string } }>(
+          `query($id: ID!) { endpointSecret(id: $id) { key } }`,
+          { id: ep },
+          key,
+        )
+      ).endpointSecret.key;
       receipts.push(r);
     }
 
@@ -276,7 +320,10 @@ async function main(): Promise<void> {
       const pg = new PgClient({ connectionString: db.url });
       await pg.connect();
       const [{ tenant_id, endpoint_id }] = (
-        await pg.query(`SELECT tenant_id, id AS endpoint_id FROM endpoints WHERE application_id = $1 LIMIT 1`, [app])
+        await pg.query(
+          `SELECT tenant_id, id AS endpoint_id FROM endpoints WHERE application_id = $1 LIMIT 1`,
+          [app],
+        )
       ).rows;
       for (let done = 0; done < opts.seedMessages; done += 100_000) {
         const n = Math.min(100_000, opts.seedMessages - done);
@@ -298,18 +345,27 @@ async function main(): Promise<void> {
 
     const rssPeak = new Map<number, number>();
     const sampler = setInterval(() => {
-      for (const w of workers) if (w.pid) rssPeak.set(w.pid, Math.max(rssPeak.get(w.pid) ?? 0, rssMb(w.pid, 'VmRSS')));
+      for (const w of workers)
+        if (w.pid) rssPeak.set(w.pid, Math.max(rssPeak.get(w.pid) ?? 0, rssMb(w.pid, 'VmRSS')));
     }, 500);
     cleanups.push(async () => clearInterval(sampler));
 
     const payload = (i: number) => ({
       type: 'invoice.paid',
-      data: { invoiceId: `inv_${i}`, customer: `cus_${i % 977}`, amount: 1000 + (i % 5000), currency: 'EUR', lines: [{ sku: 'plan-pro', qty: 1 }] },
+      data: {
+        invoiceId: `inv_${i}`,
+        customer: `cus_${i % 977}`,
+        amount: 1000 + (i % 5000),
+        currency: 'EUR',
+        lines: [{ sku: 'plan-pro', qty: 1 }],
+      },
     });
     const publishedAt = new Map<string, number>();
 
     // Throughput phase
-    log(`throughput: ${opts.messages} messages × ${opts.endpoints} endpoints, ${opts.workers} worker(s)`);
+    log(
+      `throughput: ${opts.messages} messages × ${opts.endpoints} endpoints, ${opts.workers} worker(s)`,
+    );
     const firstPublish = Date.now();
     let next = 0;
     await Promise.all(
@@ -319,7 +375,11 @@ async function main(): Promise<void> {
           const count = Math.min(500, opts.messages - start);
           next += count;
           const sentAt = Date.now();
-          const messages = Array.from({ length: count }, (_, j) => ({ application: app, eventType: 'invoice.paid', payload: payload(start + j) }));
+          const messages = Array.from({ length: count }, (_, j) => ({
+            application: app,
+            eventType: 'invoice.paid',
+            payload: payload(start + j),
+          }));
           const result = await gql<{ sendMessages: { results: { message: { id: string } }[] } }>(
             `mutation($m: [SendMessageInput!]!) { sendMessages(input: { messages: $m }) { results { message { id } } } }`,
             { m: messages },
@@ -332,7 +392,8 @@ async function main(): Promise<void> {
     const publishDone = Date.now();
     const throughputIds = [...publishedAt.keys()];
     const expected = throughputIds.length * opts.endpoints;
-    const received = () => receipts.reduce((sum, r) => sum + throughputIds.filter((id) => r.first.has(id)).length, 0);
+    const received = () =>
+      receipts.reduce((sum, r) => sum + throughputIds.filter((id) => r.first.has(id)).length, 0);
     const deadline = Date.now() + Math.max(120_000, opts.messages * opts.endpoints * 2);
     let lastLog = 0;
     let got = 0;
@@ -349,7 +410,9 @@ async function main(): Promise<void> {
     const throughputDelivered = received();
     const deliveriesPerSecond = throughputDelivered / ((lastReceipt - firstPublish) / 1000);
     const publishPerSecond = throughputIds.length / ((publishDone - firstPublish) / 1000);
-    log(`  ${throughputDelivered}/${expected} in ${((lastReceipt - firstPublish) / 1000).toFixed(1)} s → ${deliveriesPerSecond.toFixed(0)} deliveries/s (published at ${publishPerSecond.toFixed(0)} msg/s)`);
+    log(
+      `  ${throughputDelivered}/${expected} in ${((lastReceipt - firstPublish) / 1000).toFixed(1)} s → ${deliveriesPerSecond.toFixed(0)} deliveries/s (published at ${publishPerSecond.toFixed(0)} msg/s)`,
+    );
 
     // Latency phase: a steady rate of single sends.
     const latencyIds: string[] = [];
@@ -377,21 +440,42 @@ async function main(): Promise<void> {
       }
       await Promise.all(inflight);
       const until = Date.now() + 60_000;
-      while (Date.now() < until && !receipts.every((r) => latencyIds.every((id) => r.first.has(id)))) {
+      while (
+        Date.now() < until &&
+        !receipts.every((r) => latencyIds.every((id) => r.first.has(id)))
+      ) {
         await new Promise((r) => setTimeout(r, 200));
       }
     }
     const latencies = receipts
-      .flatMap((r) => latencyIds.filter((id) => r.first.has(id)).map((id) => r.first.get(id)! - publishedAt.get(id)!))
+      .flatMap((r) =>
+        latencyIds
+          .filter((id) => r.first.has(id))
+          .map((id) => r.first.get(id)! - publishedAt.get(id)!),
+      )
       .sort((a, b) => a - b);
 
     const allIds = [...publishedAt.keys()];
-    const lost = receipts.reduce((sum, r) => sum + allIds.filter((id) => !r.first.has(id)).length, 0);
+    const lost = receipts.reduce(
+      (sum, r) => sum + allIds.filter((id) => !r.first.has(id)).length,
+      0,
+    );
     const duplicates = receipts.reduce((sum, r) => sum + r.total - r.first.size, 0);
     const result = {
       deliveriesPerSecond: Math.round(deliveriesPerSecond),
-      latencyMs: { p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99) },
-      workerRssMb: Math.round(Math.max(0, ...workers.map((w) => (w.pid ? Math.max(rssMb(w.pid, 'VmHWM'), rssPeak.get(w.pid) ?? 0) : 0)))),
+      latencyMs: {
+        p50: percentile(latencies, 50),
+        p90: percentile(latencies, 90),
+        p99: percentile(latencies, 99),
+      },
+      workerRssMb: Math.round(
+        Math.max(
+          0,
+          ...workers.map((w) =>
+            w.pid ? Math.max(rssMb(w.pid, 'VmHWM'), rssPeak.get(w.pid) ?? 0) : 0,
+          ),
+        ),
+      ),
       lost,
       duplicates,
       badSignatures: receipts.reduce((sum, r) => sum + r.badSignatures, 0),

@@ -15,7 +15,9 @@ export interface Logger {
 export function createLogger(level: Level, base: Record<string, unknown> = {}): Logger {
   const write = (at: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[at] < ORDER[level]) return;
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...base, ...fields })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...base, ...fields })}\n`,
+    );
   };
   return {
     debug: (m, f) => write('debug', m, f),

@@ -16,7 +16,10 @@ async function main(): Promise<void> {
   if (config.temporal.address) {
     temporal = await connectTemporal({ ...config.temporal, address: config.temporal.address });
     dispatcher = new TemporalDispatcher(temporal.client, config.temporal.taskQueue, logger);
-    logger.info('delivery hand-off to Temporal', { address: config.temporal.address, taskQueue: config.temporal.taskQueue });
+    logger.info('delivery hand-off to Temporal', {
+      address: config.temporal.address,
+      taskQueue: config.temporal.taskQueue,
+    });
   } else {
     logger.warn('TEMPORAL_ADDRESS is not set: messages are stored but not delivered');
   }
@@ -25,7 +28,9 @@ async function main(): Promise<void> {
     config,
     db,
     logger,
-    dispatcher: dispatcher ? { enabled: true, dispatch: (tenantId, items) => dispatcher.dispatch(tenantId, items) } : undefined,
+    dispatcher: dispatcher
+      ? { enabled: true, dispatch: (tenantId, items) => dispatcher.dispatch(tenantId, items) }
+      : undefined,
   });
   const url = await server.listen();
   logger.info('api listening', { url: `${url}/graphql` });
@@ -47,6 +52,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -71,12 +71,19 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
 
   // Subscriptions (live delivery log) over graphql-ws on the same path; the token travels in
   // connectionParams.authorization since browsers cannot set headers on WebSockets.
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 64 * 1024 });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: 64 * 1024,
+  });
   const formatError = createErrorFormatter(logger);
   const formatAll = (errors: readonly GraphQLError[]) =>
     errors.map((error) => {
       const formatted = formatError(error.toJSON(), error);
-      return new GraphQLError(formatted.message, { path: formatted.path, extensions: formatted.extensions });
+      return new GraphQLError(formatted.message, {
+        path: formatted.path,
+        extensions: formatted.extensions,
+      });
     });
   const wsCleanup = useServer<{ authorization?: string }, { principal?: Principal | null }>(
     {
@@ -85,7 +92,9 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         try {
-          ctx.extra.principal = await authenticator.authenticate(typeof authorization === 'string' ? authorization : undefined);
+          ctx.extra.principal = await authenticator.authenticate(
+            typeof authorization === 'string' ? authorization : undefined,
+          );
           return true;
         } catch {
           return false;
@@ -127,7 +136,10 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
       limitsPlugin({
         schema,
         maxComplexity: config.limits.maxQueryComplexity,
-        mutationLimiter: new RateLimiter(config.limits.mutationsPerSecond, config.limits.mutationBurst),
+        mutationLimiter: new RateLimiter(
+          config.limits.mutationsPerSecond,
+          config.limits.mutationBurst,
+        ),
       }),
     ],
   });
@@ -152,7 +164,8 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
     express.json({ limit: config.limits.maxRequestBytes }),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<ApiContext> => {
-        const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 128) || randomUUID();
+        const requestId =
+          (req.headers['x-request-id'] as string | undefined)?.slice(0, 128) || randomUUID();
         try {
           const principal = await authenticator.authenticate(req.headers.authorization);
           const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
@@ -160,7 +173,10 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
         } catch (error) {
           if (isHeraldError(error)) {
             throw new GraphQLError(error.message, {
-              extensions: { code: error.code, http: { status: error.code === 'UNAUTHENTICATED' ? 401 : 400 } },
+              extensions: {
+                code: error.code,
+                http: { status: error.code === 'UNAUTHENTICATED' ? 401 : 400 },
+              },
             });
           }
           throw error;
@@ -170,20 +186,31 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
   );
 
   // Body-parser failures (malformed JSON, too large) answered in GraphQL's error shape.
-  app.use((error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(error);
-    const status = error.status ?? 500;
-    const code =
-      error.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
-    if (status >= 500) logger.error('request failed', { error: error.message });
-    const message =
-      code === 'PAYLOAD_TOO_LARGE'
-        ? `Request body exceeds ${config.limits.maxRequestBytes} bytes`
-        : code === 'BAD_REQUEST'
-          ? `Malformed request: ${error.message ?? 'invalid body'}`
-          : 'Internal server error';
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
-  });
+  app.use(
+    (
+      error: { type?: string; status?: number; message?: string },
+      _req: Request,
+      res: Response,
+      next: NextFunction,
+    ) => {
+      if (res.headersSent) return next(error);
+      const status = error.status ?? 500;
+      const code =
+        error.type === 'entity.too.large'
+          ? 'PAYLOAD_TOO_LARGE'
+          : status < 500
+            ? 'BAD_REQUEST'
+            : 'INTERNAL_SERVER_ERROR';
+      if (status >= 500) logger.error('request failed', { error: error.message });
+      const message =
+        code === 'PAYLOAD_TOO_LARGE'
+          ? `Request body exceeds ${config.limits.maxRequestBytes} bytes`
+          : code === 'BAD_REQUEST'
+            ? `Malformed request: ${error.message ?? 'invalid body'}`
+            : 'Internal server error';
+      res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    },
+  );
 
   return {
     app,
@@ -194,7 +221,8 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
           const { port } = httpServer.address() as AddressInfo;
-          const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+          const host =
+            config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
           resolve(`http://${host}:${port}`);
         });
       });
@@ -203,7 +231,8 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
       ready = false;
       await apollo.stop();
       await events.stop();
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      if (httpServer.listening)
+        await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
 }

@@ -34,7 +34,14 @@ export interface ServiceDeps {
   resolveHost?: ResolveHost;
 }
 
-export function createServices({ config, db, authenticator, dispatcher, events, resolveHost }: ServiceDeps): Services {
+export function createServices({
+  config,
+  db,
+  authenticator,
+  dispatcher,
+  events,
+  resolveHost,
+}: ServiceDeps): Services {
   const schemas = new JsonSchemaValidator();
   const urlGuard = new EndpointUrlGuard(
     { allowHttp: config.security.allowHttp, allowList: config.security.ssrfAllowList },
@@ -46,7 +53,12 @@ export function createServices({ config, db, authenticator, dispatcher, events, 
     apiKeys: new ApiKeyService(db, (id) => authenticator.evictApiKey(id)),
     applications: new ApplicationService(db),
     eventTypes: new EventTypeService(db, schemas),
-    endpoints: new EndpointService(db, urlGuard, new SecretCipher(config.security.encryptionKey), config.security.secretRotationGraceMs),
+    endpoints: new EndpointService(
+      db,
+      urlGuard,
+      new SecretCipher(config.security.encryptionKey),
+      config.security.secretRotationGraceMs,
+    ),
     messages: new MessageService(db, schemas, config.limits, dispatcher),
     deliveries: new DeliveryControlService(db, dispatcher),
     events,

@@ -10,7 +10,12 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, { app: 'worker' });
   const db = await openDatabase(config.database);
   const tls = config.temporal.tls
-    ? { clientCertPair: { crt: Buffer.from(config.temporal.tls.clientCertPem), key: Buffer.from(config.temporal.tls.clientKeyPem) } }
+    ? {
+        clientCertPair: {
+          crt: Buffer.from(config.temporal.tls.clientCertPem),
+          key: Buffer.from(config.temporal.tls.clientKeyPem),
+        },
+      }
     : config.temporal.apiKey
       ? true
       : undefined;
@@ -21,7 +26,10 @@ async function main(): Promise<void> {
   });
   const { client, connection: clientConnection } = await connectTemporal(config.temporal);
   const worker = await createWorker({ config, db, connection, client, logger });
-  logger.info('worker started', { taskQueue: config.temporal.taskQueue, temporal: config.temporal.address });
+  logger.info('worker started', {
+    taskQueue: config.temporal.taskQueue,
+    temporal: config.temporal.address,
+  });
 
   const stop = (signal: string) => {
     logger.info('shutting down', { signal });
@@ -37,6 +45,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -34,7 +34,9 @@ export interface HeraldWorker {
 /** The production build ships pre-bundled workflow code; tests and dev bundle on the fly. */
 function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
   const bundle = join(__dirname, 'workflow-bundle.js');
-  return existsSync(bundle) ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
+  return existsSync(bundle)
+    ? { workflowBundle: { codePath: bundle } }
+    : { workflowsPath: require.resolve('./workflows') };
 }
 
 export async function createWorker(deps: WorkerDeps): Promise<HeraldWorker> {
@@ -78,7 +80,11 @@ export async function createWorker(deps: WorkerDeps): Promise<HeraldWorker> {
   };
 }
 
-async function ensureReconcilerSchedule(client: Client, config: WorkerConfig, logger: WorkerLogger): Promise<void> {
+async function ensureReconcilerSchedule(
+  client: Client,
+  config: WorkerConfig,
+  logger: WorkerLogger,
+): Promise<void> {
   try {
     await client.schedule.create({
       // One schedule per task queue, so deployments (and test runs) sharing a namespace stay apart.

@@ -76,7 +76,11 @@ export class EnvReader {
   }
 }
 
-export function readDurationList(r: EnvReader, name: string, fallback: readonly number[]): number[] {
+export function readDurationList(
+  r: EnvReader,
+  name: string,
+  fallback: readonly number[],
+): number[] {
   const raw = r.list(name);
   if (raw.length === 0) return [...fallback];
   const values = raw.map(parseDuration);

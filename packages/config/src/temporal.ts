@@ -19,8 +19,11 @@ export function readTemporalConfig(r: EnvReader): TemporalConfig {
     apiKey: r.string('TEMPORAL_API_KEY') ?? null,
     tls:
       certPem && keyPem
-        ? { clientCertPem: certPem, clientKeyPem: keyPem, serverNameOverride: r.string('TEMPORAL_TLS_SERVER_NAME') }
+        ? {
+            clientCertPem: certPem,
+            clientKeyPem: keyPem,
+            serverNameOverride: r.string('TEMPORAL_TLS_SERVER_NAME'),
+          }
         : null,
   };
 }
-

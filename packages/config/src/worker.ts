@@ -1,10 +1,6 @@
 import { EnvReader, readDuration, readDurationList, type Env } from './env';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
-import {
-  readDatabaseConfig,
-  type DatabaseConfig,
-  type RuntimeEnv,
-} from './schemas';
+import { readDatabaseConfig, type DatabaseConfig, type RuntimeEnv } from './schemas';
 
 export interface DeliveryConfig {
   /** Delay before each attempt; the first is normally 0 (immediately). */
@@ -46,10 +42,13 @@ export interface WorkerConfig {
   maxCachedWorkflows: number;
 }
 
-
 export function readDeliveryConfig(r: EnvReader): DeliveryConfig {
   return {
-    retryScheduleMs: readDurationList(r, 'HERALD_RETRY_SCHEDULE', [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]),
+    retryScheduleMs: readDurationList(
+      r,
+      'HERALD_RETRY_SCHEDULE',
+      [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+    ),
     jitter: r.int('HERALD_RETRY_JITTER_PERCENT', 20, { min: 0, max: 100 }) / 100,
     timeoutMs: readDuration(r, 'HERALD_DELIVERY_TIMEOUT', 15_000),
     minDelayAfterThrottleMs: readDuration(r, 'HERALD_MIN_DELAY_AFTER_THROTTLE', 60_000),
@@ -73,12 +72,17 @@ export function readDeliveryConfig(r: EnvReader): DeliveryConfig {
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const r = new EnvReader(env);
-  const runtimeEnv = r.oneOf<RuntimeEnv>('HERALD_ENV', ['development', 'test', 'production'], env.NODE_ENV === 'production' ? 'production' : 'development');
+  const runtimeEnv = r.oneOf<RuntimeEnv>(
+    'HERALD_ENV',
+    ['development', 'test', 'production'],
+    env.NODE_ENV === 'production' ? 'production' : 'development',
+  );
   const temporal = readTemporalConfig(r);
   if (!temporal.address) r.problems.push('TEMPORAL_ADDRESS is required for the worker');
   const rawKey = r.string('HERALD_ENCRYPTION_KEY');
   const encryptionKey = Buffer.from(rawKey ?? '', 'base64');
-  if (encryptionKey.length !== 32) r.problems.push('HERALD_ENCRYPTION_KEY must be base64 of exactly 32 bytes');
+  if (encryptionKey.length !== 32)
+    r.problems.push('HERALD_ENCRYPTION_KEY must be base64 of exactly 32 bytes');
   const config: WorkerConfig = {
     env: runtimeEnv,
     logLevel: r.oneOf('HERALD_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),

@@ -100,7 +100,8 @@ interface PgClient {
 }
 
 export function wrapDataSource(dataSource: DataSource): Database {
-  const pool = () => (dataSource.driver as unknown as { master: { connect(): Promise<PgClient> } }).master;
+  const pool = () =>
+    (dataSource.driver as unknown as { master: { connect(): Promise<PgClient> } }).master;
   return {
     dataSource,
     async withTenantSql(tenantId, fn) {
@@ -115,7 +116,8 @@ export function wrapDataSource(dataSource: DataSource): Database {
         );
         const tx: SqlTx = {
           tenantId,
-          query: async <R,>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
+          query: async <R>(sql: string, params?: unknown[]) =>
+            (await client.query(sql, params)).rows as R[],
         };
         const result = await fn(tx);
         await client.query('COMMIT');
@@ -134,7 +136,11 @@ export function wrapDataSource(dataSource: DataSource): Database {
           `SELECT set_config('role', $1, true), set_config('herald.tenant_id', $2, true)`,
           [APP_ROLE, tenantId],
         );
-        const tx: TenantTx = { tenantId, manager, query: (sql, params) => rowsOf(manager, sql, params) };
+        const tx: TenantTx = {
+          tenantId,
+          manager,
+          query: (sql, params) => rowsOf(manager, sql, params),
+        };
         return fn(tx);
       });
     },

@@ -77,7 +77,11 @@ const IPV6_RANGES = ranges([
 
 const GLOBAL_UNICAST = cidr('2000::/3');
 
-type Embedding = { readonly cidr: Cidr; readonly offset: number; readonly kind: 'mapped' | 'translated' | 'nat64' | '6to4' | 'compatible' };
+type Embedding = {
+  readonly cidr: Cidr;
+  readonly offset: number;
+  readonly kind: 'mapped' | 'translated' | 'nat64' | '6to4' | 'compatible';
+};
 
 const IPV4_EMBEDDINGS: readonly Embedding[] = [
   { cidr: cidr('::ffff:0:0/96'), offset: 12, kind: 'mapped' },
@@ -134,7 +138,10 @@ export function classifyParsedIp(ip: Pick<ParsedIp, 'family' | 'bytes'>): Addres
   return cidrContains(GLOBAL_UNICAST, ip) ? 'public' : 'reserved';
 }
 
-function lookup(table: readonly Range[], ip: Pick<ParsedIp, 'family' | 'bytes'>): AddressClass | null {
+function lookup(
+  table: readonly Range[],
+  ip: Pick<ParsedIp, 'family' | 'bytes'>,
+): AddressClass | null {
   for (const range of table) if (cidrContains(range.cidr, ip)) return range.class;
   return null;
 }

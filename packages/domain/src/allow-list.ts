@@ -16,7 +16,11 @@ export interface AllowList {
   readonly hostnameSuffixes: readonly string[];
 }
 
-export const EMPTY_ALLOW_LIST: AllowList = Object.freeze({ cidrs: [], hostnames: [], hostnameSuffixes: [] });
+export const EMPTY_ALLOW_LIST: AllowList = Object.freeze({
+  cidrs: [],
+  hostnames: [],
+  hostnameSuffixes: [],
+});
 
 const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
 
@@ -31,9 +35,12 @@ export function parseAllowList(entries: readonly string[]): AllowList {
     if (looksLikeAddress(entry)) {
       const parsed = parseCidr(entry);
       if (!parsed) {
-        throw new ValidationError(`Allow-list entry ${JSON.stringify(entry)} is not a valid IP or CIDR (host bits must be zero)`, {
-          details: { entry },
-        });
+        throw new ValidationError(
+          `Allow-list entry ${JSON.stringify(entry)} is not a valid IP or CIDR (host bits must be zero)`,
+          {
+            details: { entry },
+          },
+        );
       }
       cidrs.push(parsed);
       continue;
@@ -41,9 +48,12 @@ export function parseAllowList(entries: readonly string[]): AllowList {
     const wildcard = entry.startsWith('*.');
     const name = normalizeHostname(wildcard ? entry.slice(2) : entry);
     if (name === null) {
-      throw new ValidationError(`Allow-list entry ${JSON.stringify(entry)} is not a valid hostname, *.suffix, IP or CIDR`, {
-        details: { entry },
-      });
+      throw new ValidationError(
+        `Allow-list entry ${JSON.stringify(entry)} is not a valid hostname, *.suffix, IP or CIDR`,
+        {
+          details: { entry },
+        },
+      );
     }
     (wildcard ? hostnameSuffixes : hostnames).push(name);
   }
@@ -60,7 +70,10 @@ export interface AddressVerdict {
  * need an entry naming that exact address: an operator allowing `169.254.0.0/16` for some
  * link-local service has not thereby agreed to hand out cloud credentials.
  */
-export function isAddressAllowed(ip: string, allowList: AllowList = EMPTY_ALLOW_LIST): AddressVerdict {
+export function isAddressAllowed(
+  ip: string,
+  allowList: AllowList = EMPTY_ALLOW_LIST,
+): AddressVerdict {
   const parsed = parseIp(ip);
   if (!parsed) return { allowed: false, class: 'invalid' };
   const addressClass = classifyParsedIp(parsed);
@@ -80,7 +93,11 @@ export function isAddressAllowed(ip: string, allowList: AllowList = EMPTY_ALLOW_
 function cidrContainsAddress(entry: Cidr, ip: ParsedIp): boolean {
   if (cidrContains(entry, ip)) return true;
   const embedded = embeddedIpv4(ip);
-  return entry.family === 4 && embedded?.kind === 'mapped' && cidrContains(entry, { family: 4, bytes: embedded.bytes });
+  return (
+    entry.family === 4 &&
+    embedded?.kind === 'mapped' &&
+    cidrContains(entry, { family: 4, bytes: embedded.bytes })
+  );
 }
 
 /** Whether a URL host is named by the allow-list: an IP literal by a CIDR, a name by name or suffix. */

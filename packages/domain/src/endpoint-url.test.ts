@@ -1,31 +1,59 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllowList } from './allow-list';
-import { checkEndpointUrl, MAX_ENDPOINT_URL_LENGTH, type EndpointUrlRejectionCode } from './endpoint-url';
+import {
+  checkEndpointUrl,
+  MAX_ENDPOINT_URL_LENGTH,
+  type EndpointUrlRejectionCode,
+} from './endpoint-url';
 
 const strict = { allowHttp: false };
-const dev = { allowHttp: true, allowList: parseAllowList(['127.0.0.0/8', '::1', 'localhost', '*.svc.cluster.local']) };
+const dev = {
+  allowHttp: true,
+  allowList: parseAllowList(['127.0.0.0/8', '::1', 'localhost', '*.svc.cluster.local']),
+};
 
-function codeOf(url: string, options: Parameters<typeof checkEndpointUrl>[1] = strict): EndpointUrlRejectionCode | 'OK' {
+function codeOf(
+  url: string,
+  options: Parameters<typeof checkEndpointUrl>[1] = strict,
+): EndpointUrlRejectionCode | 'OK' {
   const result = checkEndpointUrl(url, options);
   return result.ok ? 'OK' : result.code;
 }
 
 describe('checkEndpointUrl: accepted', () => {
   it('accepts a public https URL and returns the parsed URL', () => {
-    const result = checkEndpointUrl('https://hooks.Example.com:8443/webhooks/in?src=herald#frag', strict);
+    const result = checkEndpointUrl(
+      'https://hooks.Example.com:8443/webhooks/in?src=herald#frag',
+      strict,
+    );
     expect(result).toMatchObject({ ok: true, host: 'hooks.example.com', ipLiteral: null });
-    expect(result.ok && result.url.href).toBe('https://hooks.example.com:8443/webhooks/in?src=herald#frag');
+    expect(result.ok && result.url.href).toBe(
+      'https://hooks.example.com:8443/webhooks/in?src=herald#frag',
+    );
   });
 
   it('accepts public IP literals and reports them canonically', () => {
-    expect(checkEndpointUrl('https://93.184.216.34/x', strict)).toMatchObject({ ok: true, host: '93.184.216.34', ipLiteral: '93.184.216.34' });
-    expect(checkEndpointUrl('https://[2606:4700:4700:0:0:0:0:1111]/', strict)).toMatchObject({ ok: true, ipLiteral: '2606:4700:4700::1111' });
+    expect(checkEndpointUrl('https://93.184.216.34/x', strict)).toMatchObject({
+      ok: true,
+      host: '93.184.216.34',
+      ipLiteral: '93.184.216.34',
+    });
+    expect(checkEndpointUrl('https://[2606:4700:4700:0:0:0:0:1111]/', strict)).toMatchObject({
+      ok: true,
+      ipLiteral: '2606:4700:4700::1111',
+    });
   });
 
   it('accepts IDN, underscores and a trailing dot', () => {
-    expect(checkEndpointUrl('https://bücher.example/', strict)).toMatchObject({ ok: true, host: 'xn--bcher-kva.example' });
+    expect(checkEndpointUrl('https://bücher.example/', strict)).toMatchObject({
+      ok: true,
+      host: 'xn--bcher-kva.example',
+    });
     expect(codeOf('https://a_b.example.com/')).toBe('OK');
-    expect(checkEndpointUrl('https://example.com./', strict)).toMatchObject({ ok: true, host: 'example.com' });
+    expect(checkEndpointUrl('https://example.com./', strict)).toMatchObject({
+      ok: true,
+      host: 'example.com',
+    });
   });
 
   it('accepts URLs up to 2048 characters', () => {
@@ -67,7 +95,9 @@ describe('checkEndpointUrl: rejected', () => {
 
   it('rejects URLs over 2048 characters', () => {
     const base = 'https://example.com/';
-    expect(codeOf(base + 'a'.repeat(MAX_ENDPOINT_URL_LENGTH - base.length + 1))).toBe('URL_TOO_LONG');
+    expect(codeOf(base + 'a'.repeat(MAX_ENDPOINT_URL_LENGTH - base.length + 1))).toBe(
+      'URL_TOO_LONG',
+    );
     // Normalisation can lengthen a URL past the limit (here: percent-encoding non-ASCII in the path).
     expect(codeOf(base + 'é'.repeat(1000))).toBe('URL_TOO_LONG');
   });
@@ -107,14 +137,20 @@ describe('checkEndpointUrl: rejected', () => {
     expect(codeOf(url)).toBe('ADDRESS_NOT_ALLOWED');
   });
 
-  it.each(['https://0x7f.1/', 'https://127.1/', 'https://017700000001/', 'https://2130706433/', 'https://0177.0.0.1/', 'https://%31%32%37.0.0.1/', 'https://１２７.0.0.1/', 'https://127.0.0.1./'])(
-    'sees through the legacy IPv4 spelling %s',
-    (url) => {
-      const result = checkEndpointUrl(url, strict);
-      expect(result).toMatchObject({ ok: false, code: 'ADDRESS_NOT_ALLOWED' });
-      expect(result.ok === false && result.reason).toMatch(/loopback/);
-    },
-  );
+  it.each([
+    'https://0x7f.1/',
+    'https://127.1/',
+    'https://017700000001/',
+    'https://2130706433/',
+    'https://0177.0.0.1/',
+    'https://%31%32%37.0.0.1/',
+    'https://１２７.0.0.1/',
+    'https://127.0.0.1./',
+  ])('sees through the legacy IPv4 spelling %s', (url) => {
+    const result = checkEndpointUrl(url, strict);
+    expect(result).toMatchObject({ ok: false, code: 'ADDRESS_NOT_ALLOWED' });
+    expect(result.ok === false && result.reason).toMatch(/loopback/);
+  });
 
   it.each([
     'https://localhost/',
@@ -147,15 +183,25 @@ describe('checkEndpointUrl: rejected', () => {
 describe('checkEndpointUrl: with an allow-list and http for development', () => {
   it('allows http only when asked', () => {
     expect(codeOf('http://example.com/', dev)).toBe('OK');
-    expect(codeOf('http://example.com/', { allowHttp: false, allowList: dev.allowList })).toBe('SCHEME_NOT_ALLOWED');
+    expect(codeOf('http://example.com/', { allowHttp: false, allowList: dev.allowList })).toBe(
+      'SCHEME_NOT_ALLOWED',
+    );
   });
 
   it('allows listed addresses and names', () => {
-    expect(checkEndpointUrl('http://127.0.0.1:4000/hook', dev)).toMatchObject({ ok: true, host: '127.0.0.1', ipLiteral: '127.0.0.1' });
+    expect(checkEndpointUrl('http://127.0.0.1:4000/hook', dev)).toMatchObject({
+      ok: true,
+      host: '127.0.0.1',
+      ipLiteral: '127.0.0.1',
+    });
     expect(codeOf('http://[::1]:4000/', dev)).toBe('OK');
     expect(codeOf('http://[::ffff:127.0.0.1]:4000/', dev)).toBe('OK');
     expect(codeOf('http://0x7f.1:4000/', dev)).toBe('OK'); // it is 127.0.0.1, which is listed
-    expect(checkEndpointUrl('http://localhost:4000/', dev)).toMatchObject({ ok: true, host: 'localhost', ipLiteral: null });
+    expect(checkEndpointUrl('http://localhost:4000/', dev)).toMatchObject({
+      ok: true,
+      host: 'localhost',
+      ipLiteral: null,
+    });
     expect(codeOf('http://receiver.ns.svc.cluster.local/', dev)).toBe('OK');
   });
 

@@ -1,4 +1,10 @@
-import { isAddressAllowed, isHostAllowListed, normalizeHostname, EMPTY_ALLOW_LIST, type AllowList } from './allow-list';
+import {
+  isAddressAllowed,
+  isHostAllowListed,
+  normalizeHostname,
+  EMPTY_ALLOW_LIST,
+  type AllowList,
+} from './allow-list';
 import { formatIp, parseIp } from './ip';
 
 export const MAX_ENDPOINT_URL_LENGTH = 2048;
@@ -26,7 +32,18 @@ export interface EndpointUrlOptions {
  * Names that only an internal resolver answers. Refusing them up front gives a clear error at save
  * time; the connect-time address check would refuse most of them anyway.
  */
-const INTERNAL_ZONES = ['localhost', 'local', 'localdomain', 'internal', 'home.arpa', 'intranet', 'private', 'corp', 'home', 'lan'];
+const INTERNAL_ZONES = [
+  'localhost',
+  'local',
+  'localdomain',
+  'internal',
+  'home.arpa',
+  'intranet',
+  'private',
+  'corp',
+  'home',
+  'lan',
+];
 
 /**
  * The save-time SSRF check of an endpoint URL. It cannot see DNS; the worker repeats the address
@@ -35,10 +52,12 @@ const INTERNAL_ZONES = ['localhost', 'local', 'localdomain', 'internal', 'home.a
 export function checkEndpointUrl(input: string, options: EndpointUrlOptions): EndpointUrlCheck {
   const allowList = options.allowList ?? EMPTY_ALLOW_LIST;
   if (typeof input !== 'string' || input.length === 0) return reject('INVALID_URL', 'URL is empty');
-  if (input.length > MAX_ENDPOINT_URL_LENGTH) return reject('URL_TOO_LONG', `URL is longer than ${MAX_ENDPOINT_URL_LENGTH} characters`);
+  if (input.length > MAX_ENDPOINT_URL_LENGTH)
+    return reject('URL_TOO_LONG', `URL is longer than ${MAX_ENDPOINT_URL_LENGTH} characters`);
   // The URL parser silently strips surrounding whitespace and drops tabs and newlines anywhere,
   // so what we would store would differ from what the user typed; refuse instead.
-  if (hasWhitespaceOrControl(input)) return reject('INVALID_URL', 'URL contains whitespace or control characters');
+  if (hasWhitespaceOrControl(input))
+    return reject('INVALID_URL', 'URL contains whitespace or control characters');
 
   let url: URL;
   try {
@@ -46,14 +65,21 @@ export function checkEndpointUrl(input: string, options: EndpointUrlOptions): En
   } catch {
     return reject('INVALID_URL', 'URL is not a valid absolute URL');
   }
-  if (url.href.length > MAX_ENDPOINT_URL_LENGTH) return reject('URL_TOO_LONG', `URL is longer than ${MAX_ENDPOINT_URL_LENGTH} characters`);
+  if (url.href.length > MAX_ENDPOINT_URL_LENGTH)
+    return reject('URL_TOO_LONG', `URL is longer than ${MAX_ENDPOINT_URL_LENGTH} characters`);
 
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && options.allowHttp)) {
     const allowed = options.allowHttp ? 'https or http' : 'https';
-    return reject('SCHEME_NOT_ALLOWED', `URL scheme must be ${allowed}, got ${url.protocol.slice(0, -1)}`);
+    return reject(
+      'SCHEME_NOT_ALLOWED',
+      `URL scheme must be ${allowed}, got ${url.protocol.slice(0, -1)}`,
+    );
   }
   if (url.username !== '' || url.password !== '') {
-    return reject('CREDENTIALS_IN_URL', 'URL must not contain a user name or password; use custom headers for authentication');
+    return reject(
+      'CREDENTIALS_IN_URL',
+      'URL must not contain a user name or password; use custom headers for authentication',
+    );
   }
   if (url.port === '0') return reject('PORT_NOT_ALLOWED', 'URL port must be between 1 and 65535');
 
@@ -65,7 +91,10 @@ export function checkEndpointUrl(input: string, options: EndpointUrlOptions): En
   if (ip) {
     const verdict = isAddressAllowed(hostname, allowList);
     if (!verdict.allowed) {
-      return reject('ADDRESS_NOT_ALLOWED', `URL host is a ${verdict.class} address, which endpoints may not use`);
+      return reject(
+        'ADDRESS_NOT_ALLOWED',
+        `URL host is a ${verdict.class} address, which endpoints may not use`,
+      );
     }
     const canonical = formatIp(ip);
     return { ok: true, url, host: canonical, ipLiteral: canonical };
@@ -79,7 +108,10 @@ export function checkEndpointUrl(input: string, options: EndpointUrlOptions): En
       return reject('HOST_NOT_ALLOWED', 'URL host must be a fully qualified domain name');
     }
     if (INTERNAL_ZONES.some((zone) => name === zone || name.endsWith(`.${zone}`))) {
-      return reject('HOST_NOT_ALLOWED', `URL host ${name} is an internal name, which endpoints may not use`);
+      return reject(
+        'HOST_NOT_ALLOWED',
+        `URL host ${name} is an internal name, which endpoints may not use`,
+      );
     }
   }
   return { ok: true, url, host: name, ipLiteral: null };

@@ -20,7 +20,11 @@ describe('error classes', () => {
     [new ValidationError('bad'), 'BAD_USER_INPUT', 'ValidationError'],
     [new ConflictError(), 'CONFLICT', 'ConflictError'],
     [new RateLimitedError('slow down', { retryAfterMs: 1000 }), 'RATE_LIMITED', 'RateLimitedError'],
-    [new PlanLimitExceededError('over', { quota: 10, usage: 10, resetAt: null }), 'PLAN_LIMIT_EXCEEDED', 'PlanLimitExceededError'],
+    [
+      new PlanLimitExceededError('over', { quota: 10, usage: 10, resetAt: null }),
+      'PLAN_LIMIT_EXCEEDED',
+      'PlanLimitExceededError',
+    ],
   ];
 
   it.each(cases)('%s has a stable code, a name and a working instanceof', (error, code, name) => {
@@ -43,7 +47,10 @@ describe('error classes', () => {
   });
 
   it('ValidationError carries the field', () => {
-    const error = new ValidationError('url is invalid', { field: 'input.url', details: { hint: 'https' } });
+    const error = new ValidationError('url is invalid', {
+      field: 'input.url',
+      details: { hint: 'https' },
+    });
     expect(error.field).toBe('input.url');
     expect(error.details).toEqual({ hint: 'https', field: 'input.url' });
     expect(new ValidationError('x').details).toBeUndefined();
@@ -55,8 +62,23 @@ describe('error classes', () => {
     expect(limited.details).toEqual({ retryAfterMs: 1500 });
 
     const resetAt = new Date('2030-01-01T00:00:00Z');
-    const plan = new PlanLimitExceededError('quota', { quota: 1000, usage: 1001, resetAt, metric: 'messages_per_month' });
-    expect([plan.quota, plan.usage, plan.resetAt, plan.metric]).toEqual([1000, 1001, resetAt, 'messages_per_month']);
-    expect(plan.details).toEqual({ quota: 1000, usage: 1001, resetAt: '2030-01-01T00:00:00.000Z', metric: 'messages_per_month' });
+    const plan = new PlanLimitExceededError('quota', {
+      quota: 1000,
+      usage: 1001,
+      resetAt,
+      metric: 'messages_per_month',
+    });
+    expect([plan.quota, plan.usage, plan.resetAt, plan.metric]).toEqual([
+      1000,
+      1001,
+      resetAt,
+      'messages_per_month',
+    ]);
+    expect(plan.details).toEqual({
+      quota: 1000,
+      usage: 1001,
+      resetAt: '2030-01-01T00:00:00.000Z',
+      metric: 'messages_per_month',
+    });
   });
 });

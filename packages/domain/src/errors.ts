@@ -20,7 +20,11 @@ export class HeraldError extends Error {
   readonly code: HeraldErrorCode;
   readonly details?: Record<string, unknown>;
 
-  constructor(message: string, code: HeraldErrorCode = ERROR_CODES.internal, details?: Record<string, unknown>) {
+  constructor(
+    message: string,
+    code: HeraldErrorCode = ERROR_CODES.internal,
+    details?: Record<string, unknown>,
+  ) {
     super(message);
     // Keeps `instanceof` right even if this is ever compiled to ES5-style classes (the Temporal
     // bundler and some test transforms have done so in the past).
@@ -56,7 +60,10 @@ export class ValidationError extends HeraldError {
   /** The input field at fault, when there is one; a dotted path for nested input. */
   readonly field?: string;
 
-  constructor(message: string, options: { field?: string; details?: Record<string, unknown> } = {}) {
+  constructor(
+    message: string,
+    options: { field?: string; details?: Record<string, unknown> } = {},
+  ) {
     super(message, ERROR_CODES.validation, withDefined(options.details, { field: options.field }));
     this.name = 'ValidationError';
     if (options.field !== undefined) this.field = options.field;
@@ -73,8 +80,15 @@ export class ConflictError extends HeraldError {
 export class RateLimitedError extends HeraldError {
   readonly retryAfterMs: number;
 
-  constructor(message: string, options: { retryAfterMs: number; details?: Record<string, unknown> }) {
-    super(message, ERROR_CODES.rateLimited, withDefined(options.details, { retryAfterMs: options.retryAfterMs }));
+  constructor(
+    message: string,
+    options: { retryAfterMs: number; details?: Record<string, unknown> },
+  ) {
+    super(
+      message,
+      ERROR_CODES.rateLimited,
+      withDefined(options.details, { retryAfterMs: options.retryAfterMs }),
+    );
     this.name = 'RateLimitedError';
     this.retryAfterMs = options.retryAfterMs;
   }

@@ -1,4 +1,11 @@
-import { isFieldOperator, isFiniteNumber, isOperatorObject, isPlainObject, PAYLOAD_FILTER_LIMITS, type PayloadFilter } from './filter';
+import {
+  isFieldOperator,
+  isFiniteNumber,
+  isOperatorObject,
+  isPlainObject,
+  PAYLOAD_FILTER_LIMITS,
+  type PayloadFilter,
+} from './filter';
 
 /**
  * Evaluation is three-valued: true, false, or undefined for a malformed filter. Malformed never
@@ -82,7 +89,8 @@ function applyOperator(operator: string, operand: unknown, actual: unknown): Ver
       if (typeof operand !== 'boolean') return undefined;
       return (actual !== undefined) === operand;
     case '$contains':
-      if (typeof actual === 'string') return typeof operand === 'string' && actual.includes(operand);
+      if (typeof actual === 'string')
+        return typeof operand === 'string' && actual.includes(operand);
       if (Array.isArray(actual)) return actual.some((item) => jsonEqual(item, operand));
       return false;
     case '$startsWith':
@@ -92,7 +100,11 @@ function applyOperator(operator: string, operand: unknown, actual: unknown): Ver
 }
 
 /** Numbers with numbers, strings with strings (so ISO-8601 timestamps compare); anything else is false. */
-function compare(operator: '$gt' | '$gte' | '$lt' | '$lte', actual: unknown, operand: unknown): Verdict {
+function compare(
+  operator: '$gt' | '$gte' | '$lt' | '$lte',
+  actual: unknown,
+  operand: unknown,
+): Verdict {
   if (typeof operand !== 'string' && !isFiniteNumber(operand)) return undefined;
   if (typeof actual !== typeof operand) return false;
   const a = actual as number | string;
@@ -155,12 +167,18 @@ export interface MessageRouting {
 
 /** Whether a message fans out to an endpoint. The payload filter runs last, being the costliest. */
 export function matchesEndpoint(endpoint: EndpointRouting, message: MessageRouting): boolean {
-  if (endpoint.eventTypes && endpoint.eventTypes.length > 0 && !endpoint.eventTypes.includes(message.eventType)) {
+  if (
+    endpoint.eventTypes &&
+    endpoint.eventTypes.length > 0 &&
+    !endpoint.eventTypes.includes(message.eventType)
+  ) {
     return false;
   }
   if (endpoint.channels && endpoint.channels.length > 0) {
     const messageChannels = message.channels ?? [];
     if (!endpoint.channels.some((channel) => messageChannels.includes(channel))) return false;
   }
-  return endpoint.payloadFilter === null || matchesPayloadFilter(endpoint.payloadFilter, message.payload);
+  return (
+    endpoint.payloadFilter === null || matchesPayloadFilter(endpoint.payloadFilter, message.payload)
+  );
 }

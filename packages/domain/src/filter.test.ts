@@ -69,7 +69,9 @@ describe('matchesPayloadFilter', () => {
     expect(matches({ 'data.currency': { $ne: 'usd' } })).toBe(false);
     expect(matches({ 'data.currency': { $ne: 'eur' } })).toBe(true);
     expect(matches({ 'data.missing': { $ne: 'eur' } })).toBe(true);
-    expect(matches({ 'data.customer': { $eq: { email: 'ops@example.test', tier: 'gold' } } })).toBe(true);
+    expect(matches({ 'data.customer': { $eq: { email: 'ops@example.test', tier: 'gold' } } })).toBe(
+      true,
+    );
   });
 
   it('compares numbers with numbers and strings with strings only', () => {
@@ -77,7 +79,9 @@ describe('matchesPayloadFilter', () => {
     expect(matches({ 'data.amount': { $gte: 4200, $lte: 4200 } })).toBe(true);
     expect(matches({ 'data.amount': { $gt: 4200 } })).toBe(false);
     expect(matches({ 'data.amount': { $gt: '1000' } })).toBe(false);
-    expect(matches({ 'data.paidAt': { $gte: '2025-01-01T00:00:00Z', $lt: '2025-02-01T00:00:00Z' } })).toBe(true);
+    expect(
+      matches({ 'data.paidAt': { $gte: '2025-01-01T00:00:00Z', $lt: '2025-02-01T00:00:00Z' } }),
+    ).toBe(true);
     expect(matches({ 'data.paid': { $gt: 0 } })).toBe(false);
     expect(matches({ 'data.refunded': { $lt: 1 } })).toBe(false);
     expect(matches({ 'data.missing': { $lt: 1 } })).toBe(false);
@@ -115,22 +119,39 @@ describe('matchesPayloadFilter', () => {
   });
 
   it('supports $and, $or and $not', () => {
-    expect(matches({ $and: [{ 'data.currency': 'usd' }, { 'data.amount': { $gt: 1000 } }] })).toBe(true);
-    expect(matches({ $and: [{ 'data.currency': 'usd' }, { 'data.amount': { $gt: 10_000 } }] })).toBe(false);
-    expect(matches({ $or: [{ 'data.currency': 'eur' }, { 'data.customer.tier': 'gold' }] })).toBe(true);
-    expect(matches({ $or: [{ 'data.currency': 'eur' }, { 'data.customer.tier': 'silver' }] })).toBe(false);
+    expect(matches({ $and: [{ 'data.currency': 'usd' }, { 'data.amount': { $gt: 1000 } }] })).toBe(
+      true,
+    );
+    expect(
+      matches({ $and: [{ 'data.currency': 'usd' }, { 'data.amount': { $gt: 10_000 } }] }),
+    ).toBe(false);
+    expect(matches({ $or: [{ 'data.currency': 'eur' }, { 'data.customer.tier': 'gold' }] })).toBe(
+      true,
+    );
+    expect(matches({ $or: [{ 'data.currency': 'eur' }, { 'data.customer.tier': 'silver' }] })).toBe(
+      false,
+    );
     expect(matches({ $not: { 'data.currency': 'eur' } })).toBe(true);
     expect(matches({ $not: { 'data.currency': 'usd' } })).toBe(false);
     expect(
       matches({
         type: 'invoice.paid',
-        $or: [{ 'data.amount': { $gte: 10_000 } }, { $and: [{ 'data.tags': { $contains: 'vip' } }, { $not: { 'data.refunded': { $ne: null } } }] }],
+        $or: [
+          { 'data.amount': { $gte: 10_000 } },
+          {
+            $and: [
+              { 'data.tags': { $contains: 'vip' } },
+              { $not: { 'data.refunded': { $ne: null } } },
+            ],
+          },
+        ],
       }),
     ).toBe(true);
   });
 
   it('does not match non-object payloads on field conditions', () => {
-    for (const value of [null, undefined, 42, 'text', [1, 2]]) expect(matches({ a: 1 }, value)).toBe(false);
+    for (const value of [null, undefined, 42, 'text', [1, 2]])
+      expect(matches({ a: 1 }, value)).toBe(false);
   });
 
   it('never throws, and never matches, on malformed filters', () => {
@@ -167,7 +188,10 @@ describe('matchesPayloadFilter', () => {
 
 describe('validatePayloadFilter', () => {
   it('accepts a realistic filter and returns it', () => {
-    const filter = { 'data.amount': { $gte: 100 }, $or: [{ 'data.currency': 'usd' }, { 'data.tags': { $contains: 'vip' } }] };
+    const filter = {
+      'data.amount': { $gte: 100 },
+      $or: [{ 'data.currency': 'usd' }, { 'data.tags': { $contains: 'vip' } }],
+    };
     expect(validatePayloadFilter(filter)).toEqual({ ok: true, filter });
     expect(validatePayloadFilter({})).toEqual({ ok: true, filter: {} });
     expect(validatePayloadFilter({ a: {} }).ok).toBe(true); // literal empty object
@@ -219,17 +243,30 @@ describe('validatePayloadFilter', () => {
     const tooDeep = validatePayloadFilter(nested(PAYLOAD_FILTER_LIMITS.maxDepth + 1));
     expect(tooDeep.ok === false && tooDeep.error).toMatch(/deeper than 8/);
     // Literal values count too.
-    expect(validatePayloadFilter({ a: { $eq: { b: { c: { d: { e: { f: { g: { h: 1 } } } } } } } } }).ok).toBe(false);
+    expect(
+      validatePayloadFilter({ a: { $eq: { b: { c: { d: { e: { f: { g: { h: 1 } } } } } } } } }).ok,
+    ).toBe(false);
   });
 
   it('bounds conditions at 64', () => {
-    const build = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, i]));
+    const build = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, i]));
     expect(validatePayloadFilter(build(64)).ok).toBe(true);
     const tooMany = validatePayloadFilter(build(65));
     expect(tooMany.ok === false && tooMany.error).toMatch(/more than 64 conditions/);
     // Each operator counts.
-    expect(validatePayloadFilter({ a: { $gt: 1, $lt: 2 }, $and: Array.from({ length: 62 }, (_, i) => ({ [`f${i}`]: i })) }).ok).toBe(true);
-    expect(validatePayloadFilter({ a: { $gt: 1, $lt: 2 }, $and: Array.from({ length: 63 }, (_, i) => ({ [`f${i}`]: i })) }).ok).toBe(false);
+    expect(
+      validatePayloadFilter({
+        a: { $gt: 1, $lt: 2 },
+        $and: Array.from({ length: 62 }, (_, i) => ({ [`f${i}`]: i })),
+      }).ok,
+    ).toBe(true);
+    expect(
+      validatePayloadFilter({
+        a: { $gt: 1, $lt: 2 },
+        $and: Array.from({ length: 63 }, (_, i) => ({ [`f${i}`]: i })),
+      }).ok,
+    ).toBe(false);
   });
 
   it('bounds serialized size at 4 KiB, counting UTF-8 bytes', () => {
@@ -266,11 +303,18 @@ describe('matchesEndpoint', () => {
 
   it('receives everything with no restrictions', () => {
     expect(matchesEndpoint(endpoint, message)).toBe(true);
-    expect(matchesEndpoint({ eventTypes: [], channels: [], payloadFilter: null }, { ...message, channels: null })).toBe(true);
+    expect(
+      matchesEndpoint(
+        { eventTypes: [], channels: [], payloadFilter: null },
+        { ...message, channels: null },
+      ),
+    ).toBe(true);
   });
 
   it('filters by event type', () => {
-    expect(matchesEndpoint({ ...endpoint, eventTypes: ['invoice.paid', 'invoice.voided'] }, message)).toBe(true);
+    expect(
+      matchesEndpoint({ ...endpoint, eventTypes: ['invoice.paid', 'invoice.voided'] }, message),
+    ).toBe(true);
     expect(matchesEndpoint({ ...endpoint, eventTypes: ['invoice.voided'] }, message)).toBe(false);
     expect(matchesEndpoint({ ...endpoint, eventTypes: ['invoice'] }, message)).toBe(false);
   });
@@ -279,20 +323,34 @@ describe('matchesEndpoint', () => {
     expect(matchesEndpoint({ ...endpoint, channels: ['eu'] }, message)).toBe(true);
     expect(matchesEndpoint({ ...endpoint, channels: ['us', 'project_1'] }, message)).toBe(true);
     expect(matchesEndpoint({ ...endpoint, channels: ['us'] }, message)).toBe(false);
-    expect(matchesEndpoint({ ...endpoint, channels: ['eu'] }, { ...message, channels: null })).toBe(false);
-    expect(matchesEndpoint({ ...endpoint, channels: ['eu'] }, { ...message, channels: [] })).toBe(false);
+    expect(matchesEndpoint({ ...endpoint, channels: ['eu'] }, { ...message, channels: null })).toBe(
+      false,
+    );
+    expect(matchesEndpoint({ ...endpoint, channels: ['eu'] }, { ...message, channels: [] })).toBe(
+      false,
+    );
   });
 
   it('applies the payload filter', () => {
-    expect(matchesEndpoint({ ...endpoint, payloadFilter: { 'data.amount': { $gt: 1000 } } }, message)).toBe(true);
-    expect(matchesEndpoint({ ...endpoint, payloadFilter: { 'data.amount': { $gt: 10_000 } } }, message)).toBe(false);
+    expect(
+      matchesEndpoint({ ...endpoint, payloadFilter: { 'data.amount': { $gt: 1000 } } }, message),
+    ).toBe(true);
+    expect(
+      matchesEndpoint({ ...endpoint, payloadFilter: { 'data.amount': { $gt: 10_000 } } }, message),
+    ).toBe(false);
   });
 
   it('needs every restriction to pass', () => {
-    const strict = { eventTypes: ['invoice.paid'], channels: ['eu'], payloadFilter: { 'data.currency': 'usd' } };
+    const strict = {
+      eventTypes: ['invoice.paid'],
+      channels: ['eu'],
+      payloadFilter: { 'data.currency': 'usd' },
+    };
     expect(matchesEndpoint(strict, message)).toBe(true);
     expect(matchesEndpoint(strict, { ...message, eventType: 'invoice.voided' })).toBe(false);
     expect(matchesEndpoint(strict, { ...message, channels: ['us'] })).toBe(false);
-    expect(matchesEndpoint(strict, { ...message, payload: { data: { currency: 'eur' } } })).toBe(false);
+    expect(matchesEndpoint(strict, { ...message, payload: { data: { currency: 'eur' } } })).toBe(
+      false,
+    );
   });
 });

@@ -10,7 +10,8 @@
  */
 
 export type JsonPrimitive = string | number | boolean | null;
-export type JsonValue = JsonPrimitive | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonValue =
+  JsonPrimitive | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /** A filter as stored with an endpoint; run it through `validatePayloadFilter` before saving it. */
 export type PayloadFilter = { readonly [key: string]: unknown };
@@ -58,7 +59,8 @@ export function isOperatorObject(value: unknown): value is Record<string, unknow
   return keys.length > 0 && keys.every((key) => key.startsWith('$'));
 }
 
-export type PayloadFilterValidation = { ok: true; filter: PayloadFilter } | { ok: false; error: string };
+export type PayloadFilterValidation =
+  { ok: true; filter: PayloadFilter } | { ok: false; error: string };
 
 class FilterSyntaxError extends Error {}
 
@@ -71,7 +73,10 @@ export function validatePayloadFilter(input: unknown): PayloadFilterValidation {
     return { ok: false, error: 'Filter must be plain JSON (no cycles, no BigInt)' };
   }
   if (serialized === undefined || utf8Length(serialized) > PAYLOAD_FILTER_LIMITS.maxBytes) {
-    return { ok: false, error: `Filter must serialize to at most ${PAYLOAD_FILTER_LIMITS.maxBytes} bytes` };
+    return {
+      ok: false,
+      error: `Filter must serialize to at most ${PAYLOAD_FILTER_LIMITS.maxBytes} bytes`,
+    };
   }
   const counter = { conditions: 0 };
   try {
@@ -85,12 +90,16 @@ export function validatePayloadFilter(input: unknown): PayloadFilterValidation {
 
 function checkNode(node: unknown, depth: number, counter: { conditions: number }): void {
   if (depth > PAYLOAD_FILTER_LIMITS.maxDepth) {
-    throw new FilterSyntaxError(`Filter nests deeper than ${PAYLOAD_FILTER_LIMITS.maxDepth} levels`);
+    throw new FilterSyntaxError(
+      `Filter nests deeper than ${PAYLOAD_FILTER_LIMITS.maxDepth} levels`,
+    );
   }
-  if (!isPlainObject(node)) throw new FilterSyntaxError('Each filter (and each $and/$or/$not operand) must be an object');
+  if (!isPlainObject(node))
+    throw new FilterSyntaxError('Each filter (and each $and/$or/$not operand) must be an object');
   for (const [key, value] of Object.entries(node)) {
     if (key === '$and' || key === '$or') {
-      if (!Array.isArray(value) || value.length === 0) throw new FilterSyntaxError(`${key} takes a non-empty array of filters`);
+      if (!Array.isArray(value) || value.length === 0)
+        throw new FilterSyntaxError(`${key} takes a non-empty array of filters`);
       for (const child of value) checkNode(child, depth + 1, counter);
     } else if (key === '$not') {
       checkNode(value, depth + 1, counter);
@@ -105,7 +114,10 @@ function checkNode(node: unknown, depth: number, counter: { conditions: number }
 
 function checkPath(path: string): void {
   const segments = path.split('.');
-  if (path.length > PAYLOAD_FILTER_LIMITS.maxPathLength || segments.length > PAYLOAD_FILTER_LIMITS.maxPathSegments) {
+  if (
+    path.length > PAYLOAD_FILTER_LIMITS.maxPathLength ||
+    segments.length > PAYLOAD_FILTER_LIMITS.maxPathSegments
+  ) {
     throw new FilterSyntaxError(`Path ${JSON.stringify(path.slice(0, 64))} is too long`);
   }
   if (segments.some((segment) => segment === '')) {
@@ -113,17 +125,27 @@ function checkPath(path: string): void {
   }
 }
 
-function checkCondition(path: string, condition: unknown, depth: number, counter: { conditions: number }): void {
+function checkCondition(
+  path: string,
+  condition: unknown,
+  depth: number,
+  counter: { conditions: number },
+): void {
   if (!isOperatorObject(condition)) {
     if (isPlainObject(condition) && Object.keys(condition).some((key) => key.startsWith('$'))) {
-      throw new FilterSyntaxError(`Condition on ${JSON.stringify(path)} mixes operators with literal keys`);
+      throw new FilterSyntaxError(
+        `Condition on ${JSON.stringify(path)} mixes operators with literal keys`,
+      );
     }
     checkJson(condition, depth + 1, path);
     countCondition(counter);
     return;
   }
   for (const [operator, operand] of Object.entries(condition)) {
-    if (!isFieldOperator(operator)) throw new FilterSyntaxError(unknownOperatorMessage(operator, `the condition on ${JSON.stringify(path)}`));
+    if (!isFieldOperator(operator))
+      throw new FilterSyntaxError(
+        unknownOperatorMessage(operator, `the condition on ${JSON.stringify(path)}`),
+      );
     const where = `${operator} on ${JSON.stringify(path)}`;
     switch (operator) {
       case '$eq':
@@ -135,7 +157,8 @@ function checkCondition(path: string, condition: unknown, depth: number, counter
       case '$gte':
       case '$lt':
       case '$lte':
-        if (typeof operand !== 'string' && !isFiniteNumber(operand)) throw new FilterSyntaxError(`${where} takes a number or a string`);
+        if (typeof operand !== 'string' && !isFiniteNumber(operand))
+          throw new FilterSyntaxError(`${where} takes a number or a string`);
         break;
       case '$in':
       case '$nin':
@@ -143,7 +166,8 @@ function checkCondition(path: string, condition: unknown, depth: number, counter
         checkJson(operand, depth + 2, where);
         break;
       case '$exists':
-        if (typeof operand !== 'boolean') throw new FilterSyntaxError(`${where} takes true or false`);
+        if (typeof operand !== 'boolean')
+          throw new FilterSyntaxError(`${where} takes true or false`);
         break;
       case '$startsWith':
         if (typeof operand !== 'string') throw new FilterSyntaxError(`${where} takes a string`);
@@ -155,9 +179,17 @@ function checkCondition(path: string, condition: unknown, depth: number, counter
 
 function checkJson(value: unknown, depth: number, where: string): void {
   if (depth > PAYLOAD_FILTER_LIMITS.maxDepth) {
-    throw new FilterSyntaxError(`Filter nests deeper than ${PAYLOAD_FILTER_LIMITS.maxDepth} levels (at ${where})`);
+    throw new FilterSyntaxError(
+      `Filter nests deeper than ${PAYLOAD_FILTER_LIMITS.maxDepth} levels (at ${where})`,
+    );
   }
-  if (value === null || typeof value === 'string' || typeof value === 'boolean' || isFiniteNumber(value)) return;
+  if (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    isFiniteNumber(value)
+  )
+    return;
   if (Array.isArray(value)) {
     for (const item of value) checkJson(item, depth + 1, where);
     return;
@@ -166,18 +198,23 @@ function checkJson(value: unknown, depth: number, where: string): void {
     for (const item of Object.values(value)) checkJson(item, depth + 1, where);
     return;
   }
-  throw new FilterSyntaxError(`${where}: values must be JSON (string, finite number, boolean, null, array, object)`);
+  throw new FilterSyntaxError(
+    `${where}: values must be JSON (string, finite number, boolean, null, array, object)`,
+  );
 }
 
 function countCondition(counter: { conditions: number }): void {
   counter.conditions += 1;
   if (counter.conditions > PAYLOAD_FILTER_LIMITS.maxConditions) {
-    throw new FilterSyntaxError(`Filter has more than ${PAYLOAD_FILTER_LIMITS.maxConditions} conditions`);
+    throw new FilterSyntaxError(
+      `Filter has more than ${PAYLOAD_FILTER_LIMITS.maxConditions} conditions`,
+    );
   }
 }
 
 function unknownOperatorMessage(operator: string, where: string): string {
-  if (operator === '$regex') return '$regex is not supported (untrusted patterns can take exponential time); use $startsWith or $contains';
+  if (operator === '$regex')
+    return '$regex is not supported (untrusted patterns can take exponential time); use $startsWith or $contains';
   return `Unknown operator ${JSON.stringify(operator.slice(0, 32))} in ${where}`;
 }
 

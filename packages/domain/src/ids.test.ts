@@ -44,7 +44,8 @@ describe('newId', () => {
   });
 
   it('round-trips the timestamp', () => {
-    for (const t of [0, 1, 1_714_000_000_123, 2 ** 48 - 1]) expect(idTimestamp(newId('atm', t))).toBe(t);
+    for (const t of [0, 1, 1_714_000_000_123, 2 ** 48 - 1])
+      expect(idTimestamp(newId('atm', t))).toBe(t);
   });
 
   it('refuses timestamps outside 48 bits and unknown prefixes', () => {
@@ -72,7 +73,21 @@ describe('newId', () => {
   });
 
   it('knows every prefix', () => {
-    expect(Object.values(ID_PREFIXES).sort()).toEqual(['app', 'atm', 'dlv', 'ep', 'et', 'inv', 'key', 'mbr', 'msg', 'sec', 'ses', 'tnt', 'usr']);
+    expect(Object.values(ID_PREFIXES).sort()).toEqual([
+      'app',
+      'atm',
+      'dlv',
+      'ep',
+      'et',
+      'inv',
+      'key',
+      'mbr',
+      'msg',
+      'sec',
+      'ses',
+      'tnt',
+      'usr',
+    ]);
     for (const prefix of Object.values(ID_PREFIXES)) expect(idPrefixOf(newId(prefix))).toBe(prefix);
   });
 });
@@ -97,8 +112,16 @@ describe('createIdFactory', () => {
 
   it('stays increasing when the clock steps back', () => {
     let seed = 1;
-    const next = createIdFactory(randomBytesFrom(() => ((seed = (seed * 16807) % 2147483647) / 2147483647)));
-    const ids = [next('msg', 100), next('msg', 100), next('msg', 50), next('msg', 101), next('msg', 101)];
+    const next = createIdFactory(
+      randomBytesFrom(() => (seed = (seed * 16807) % 2147483647) / 2147483647),
+    );
+    const ids = [
+      next('msg', 100),
+      next('msg', 100),
+      next('msg', 50),
+      next('msg', 101),
+      next('msg', 101),
+    ];
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
   });

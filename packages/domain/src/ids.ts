@@ -54,7 +54,11 @@ export function randomBytesFrom(random: () => number): RandomBytes {
   };
 }
 
-export function newId(prefix: IdPrefix, nowMs: number = Date.now(), randomBytes: RandomBytes = defaultRandomBytes): string {
+export function newId(
+  prefix: IdPrefix,
+  nowMs: number = Date.now(),
+  randomBytes: RandomBytes = defaultRandomBytes,
+): string {
   assertPrefix(prefix);
   return `${prefix}_${encodeTime(nowMs)}${encodeRandom(takeRandom(randomBytes))}`;
 }
@@ -64,7 +68,9 @@ export function newId(prefix: IdPrefix, nowMs: number = Date.now(), randomBytes:
  * steps back), by incrementing the random part instead of drawing a new one. Holds state, so make
  * one per process, not per request.
  */
-export function createIdFactory(randomBytes: RandomBytes = defaultRandomBytes): (prefix: IdPrefix, nowMs?: number) => string {
+export function createIdFactory(
+  randomBytes: RandomBytes = defaultRandomBytes,
+): (prefix: IdPrefix, nowMs?: number) => string {
   let lastMs = -1;
   let lastRandom: Uint8Array = new Uint8Array(RANDOM_BYTES);
   return (prefix, nowMs = Date.now()) => {
@@ -98,7 +104,10 @@ export function idPrefixOf(value: string): IdPrefix | null {
 /** Milliseconds since the epoch at which the id was made. Throws ValidationError on a malformed id. */
 export function idTimestamp(id: string): number {
   const prefix = idPrefixOf(id);
-  if (prefix === null) throw new ValidationError(`Not a valid id: ${JSON.stringify(id.slice(0, 64))}`, { field: 'id' });
+  if (prefix === null)
+    throw new ValidationError(`Not a valid id: ${JSON.stringify(id.slice(0, 64))}`, {
+      field: 'id',
+    });
   const body = id.slice(prefix.length + 1);
   let ms = 0;
   for (let i = 0; i < TIME_CHARS; i++) ms = ms * 32 + ALPHABET.indexOf(body.charAt(i));
@@ -118,7 +127,8 @@ export function maxIdForTime(prefix: IdPrefix, ms: number): string {
 }
 
 function assertPrefix(prefix: string): void {
-  if (!PREFIX_VALUES.has(prefix)) throw new TypeError(`Unknown id prefix: ${JSON.stringify(prefix)}`);
+  if (!PREFIX_VALUES.has(prefix))
+    throw new TypeError(`Unknown id prefix: ${JSON.stringify(prefix)}`);
 }
 
 function assertTimestamp(ms: number): void {
@@ -140,7 +150,8 @@ function encodeTime(ms: number): string {
 
 function takeRandom(randomBytes: RandomBytes): Uint8Array {
   const bytes = randomBytes(RANDOM_BYTES);
-  if (bytes.length < RANDOM_BYTES) throw new RangeError(`randomBytes returned ${bytes.length} bytes, need ${RANDOM_BYTES}`);
+  if (bytes.length < RANDOM_BYTES)
+    throw new RangeError(`randomBytes returned ${bytes.length} bytes, need ${RANDOM_BYTES}`);
   return bytes.slice(0, RANDOM_BYTES);
 }
 

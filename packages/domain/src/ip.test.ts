@@ -7,9 +7,12 @@ const text = (input: string) => {
 };
 
 describe('parseIp: IPv4', () => {
-  it.each(['0.0.0.0', '1.2.3.4', '127.0.0.1', '255.255.255.255', '10.20.30.40'])('accepts %s', (ip) => {
-    expect(parseIp(ip)).toEqual({ family: 4, bytes: ip.split('.').map(Number), zone: null });
-  });
+  it.each(['0.0.0.0', '1.2.3.4', '127.0.0.1', '255.255.255.255', '10.20.30.40'])(
+    'accepts %s',
+    (ip) => {
+      expect(parseIp(ip)).toEqual({ family: 4, bytes: ip.split('.').map(Number), zone: null });
+    },
+  );
 
   it.each([
     ['127.1', 'short form'],
@@ -115,12 +118,20 @@ describe('parseCidr / cidrContains', () => {
     expect(parseCidr('::/0')).toMatchObject({ family: 6, prefixLength: 0 });
   });
 
-  it.each(['10.0.0.1/8', '10.0.0.0/33', '::/129', '10.0.0.0/', '10.0.0.0/08', '10.0.0.0/-1', '10/8', 'fe80::%eth0/10', '2001:db8::1/32', 'x/8'])(
-    'refuses %j',
-    (input) => {
-      expect(parseCidr(input)).toBeNull();
-    },
-  );
+  it.each([
+    '10.0.0.1/8',
+    '10.0.0.0/33',
+    '::/129',
+    '10.0.0.0/',
+    '10.0.0.0/08',
+    '10.0.0.0/-1',
+    '10/8',
+    'fe80::%eth0/10',
+    '2001:db8::1/32',
+    'x/8',
+  ])('refuses %j', (input) => {
+    expect(parseCidr(input)).toBeNull();
+  });
 
   const contains = (range: string, ip: string) => {
     const cidr = parseCidr(range);

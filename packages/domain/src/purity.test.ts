@@ -13,12 +13,20 @@ describe('@herald/domain purity', () => {
     expect(sourceFiles.length).toBeGreaterThan(5);
   });
 
-  it.each(sourceFiles.map((file) => [file.name, file.text]))('%s imports only sibling modules', (_, text) => {
-    const specifiers = [...text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]);
-    for (const specifier of specifiers) expect(specifier).toMatch(/^\.\//);
-  });
+  it.each(sourceFiles.map((file) => [file.name, file.text]))(
+    '%s imports only sibling modules',
+    (_, text) => {
+      const specifiers = [
+        ...text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"]([^'"]+)['"]/g),
+      ].map((m) => m[1]);
+      for (const specifier of specifiers) expect(specifier).toMatch(/^\.\//);
+    },
+  );
 
-  it.each(sourceFiles.map((file) => [file.name, file.text]))('%s touches no process, timers or Math.random', (_, text) => {
-    expect(text).not.toMatch(/\bprocess\.|\bsetTimeout\(|\bsetInterval\(|Math\.random\(/);
-  });
+  it.each(sourceFiles.map((file) => [file.name, file.text]))(
+    '%s touches no process, timers or Math.random',
+    (_, text) => {
+      expect(text).not.toMatch(/\bprocess\.|\bsetTimeout\(|\bsetInterval\(|Math\.random\(/);
+    },
+  );
 });

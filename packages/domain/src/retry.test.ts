@@ -22,7 +22,9 @@ function sweep(count: number): number[] {
 
 describe('DEFAULT_RETRY_SCHEDULE_MS', () => {
   it('is immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h', () => {
-    expect(DEFAULT_RETRY_SCHEDULE_MS).toEqual([0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]);
+    expect(DEFAULT_RETRY_SCHEDULE_MS).toEqual([
+      0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+    ]);
     expect(maxAttempts(policy)).toBe(8);
     expect(Object.isFrozen(DEFAULT_RETRY_SCHEDULE_MS)).toBe(true);
   });
@@ -37,13 +39,18 @@ describe('classifyOutcome', () => {
     expect(classifyOutcome({ kind: 'http', status: 410 })).toBe('gone');
   });
 
-  it.each([100, 199, 300, 301, 302, 307, 308, 400, 401, 403, 404, 408, 409, 429, 500, 502, 503, 504, 599])('%i retries', (status) => {
+  it.each([
+    100, 199, 300, 301, 302, 307, 308, 400, 401, 403, 404, 408, 409, 429, 500, 502, 503, 504, 599,
+  ])('%i retries', (status) => {
     expect(classifyOutcome({ kind: 'http', status })).toBe('retry');
   });
 
-  it.each(['timeout', 'refused', 'reset', 'dns', 'tls', 'other'] as const)('network %s retries', (error) => {
-    expect(classifyOutcome({ kind: 'network', error })).toBe('retry');
-  });
+  it.each(['timeout', 'refused', 'reset', 'dns', 'tls', 'other'] as const)(
+    'network %s retries',
+    (error) => {
+      expect(classifyOutcome({ kind: 'network', error })).toBe('retry');
+    },
+  );
 
   it('success is success', () => {
     expect(classifyOutcome({ kind: 'success' })).toBe('success');
@@ -52,7 +59,9 @@ describe('classifyOutcome', () => {
 
 describe('nextDelay', () => {
   it('follows the schedule without jitter at random = 0.5', () => {
-    const delays = [1, 2, 3, 4, 5, 6, 7].map((attempts) => nextDelay(attempts, serverError, policy, middle));
+    const delays = [1, 2, 3, 4, 5, 6, 7].map((attempts) =>
+      nextDelay(attempts, serverError, policy, middle),
+    );
     expect(delays).toEqual(DEFAULT_RETRY_SCHEDULE_MS.slice(1));
   });
 
@@ -65,13 +74,17 @@ describe('nextDelay', () => {
   it('is null for final outcomes', () => {
     expect(nextDelay(1, { kind: 'success' }, policy, middle)).toBeNull();
     expect(nextDelay(1, { kind: 'http', status: 204 }, policy, middle)).toBeNull();
-    expect(nextDelay(1, { kind: 'http', status: 410, retryAfterMs: 5_000 }, policy, middle)).toBeNull();
+    expect(
+      nextDelay(1, { kind: 'http', status: 410, retryAfterMs: 5_000 }, policy, middle),
+    ).toBeNull();
   });
 
   it('stays within ±jitter of every scheduled delay', () => {
     for (let attempts = 1; attempts < DEFAULT_RETRY_SCHEDULE_MS.length; attempts++) {
       const scheduled = DEFAULT_RETRY_SCHEDULE_MS[attempts] ?? 0;
-      const delays = sweep(1000).map((r) => nextDelay(attempts, serverError, policy, () => r) ?? -1);
+      const delays = sweep(1000).map(
+        (r) => nextDelay(attempts, serverError, policy, () => r) ?? -1,
+      );
       for (const delay of delays) {
         expect(delay).toBeGreaterThanOrEqual(Math.floor(scheduled * 0.8));
         expect(delay).toBeLessThanOrEqual(Math.ceil(scheduled * 1.2));
@@ -116,18 +129,31 @@ describe('nextDelay', () => {
   });
 
   it('keeps the throttle floor even when Retry-After asks for less', () => {
-    expect(nextDelay(1, { kind: 'http', status: 429, retryAfterMs: 1_000 }, policy, middle)).toBe(60_000);
-    expect(nextDelay(1, { kind: 'http', status: 429, retryAfterMs: 90_000 }, policy, middle)).toBe(90_000);
+    expect(nextDelay(1, { kind: 'http', status: 429, retryAfterMs: 1_000 }, policy, middle)).toBe(
+      60_000,
+    );
+    expect(nextDelay(1, { kind: 'http', status: 429, retryAfterMs: 90_000 }, policy, middle)).toBe(
+      90_000,
+    );
   });
 
   it('lets the schedule win when it is longer than the Retry-After cap', () => {
     const tight: RetryPolicy = { ...policy, maxRetryAfterMs: 60_000 };
-    expect(nextDelay(4, { kind: 'http', status: 503, retryAfterMs: 10 }, tight, middle)).toBe(7_200_000);
-    expect(nextDelay(1, { kind: 'http', status: 503, retryAfterMs: 3_600_000 }, tight, middle)).toBe(60_000);
+    expect(nextDelay(4, { kind: 'http', status: 503, retryAfterMs: 10 }, tight, middle)).toBe(
+      7_200_000,
+    );
+    expect(
+      nextDelay(1, { kind: 'http', status: 503, retryAfterMs: 3_600_000 }, tight, middle),
+    ).toBe(60_000);
   });
 
   it('works with a shrunk test schedule', () => {
-    const fast: RetryPolicy = { schedule: [0, 10, 20], jitter: 0, minDelayAfterThrottleMs: 0, maxRetryAfterMs: 1_000 };
+    const fast: RetryPolicy = {
+      schedule: [0, 10, 20],
+      jitter: 0,
+      minDelayAfterThrottleMs: 0,
+      maxRetryAfterMs: 1_000,
+    };
     expect(nextDelay(1, serverError, fast, Math.random)).toBe(10);
     expect(nextDelay(2, serverError, fast, Math.random)).toBe(20);
     expect(nextDelay(3, serverError, fast, Math.random)).toBeNull();
@@ -159,8 +185,20 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 GMT', now)).toBe(0);
   });
 
-  it.each([null, undefined, '', 'soon', '-5', '1.5', '0x10', 'Wed, 32 Jan 2025 12:00:00 GMT', 'Wed, 15 Foo 2025 12:00:00 GMT',
-    'Wed, 15 Jan 2025 25:00:00 GMT', 'Wed, 15 Jan 2025 12:00:00 PST', '2025-01-15T12:01:30Z'])('ignores %j', (header) => {
+  it.each([
+    null,
+    undefined,
+    '',
+    'soon',
+    '-5',
+    '1.5',
+    '0x10',
+    'Wed, 32 Jan 2025 12:00:00 GMT',
+    'Wed, 15 Foo 2025 12:00:00 GMT',
+    'Wed, 15 Jan 2025 25:00:00 GMT',
+    'Wed, 15 Jan 2025 12:00:00 PST',
+    '2025-01-15T12:01:30Z',
+  ])('ignores %j', (header) => {
     expect(parseRetryAfter(header, now)).toBeNull();
   });
 
@@ -170,7 +208,11 @@ describe('parseRetryAfter', () => {
   });
 
   it('puts two-digit years in the right century', () => {
-    expect(parseHttpDate('Sunday, 06-Nov-94 08:49:37 GMT', now)).toBe(Date.UTC(1994, 10, 6, 8, 49, 37));
-    expect(parseHttpDate('Monday, 06-Nov-30 08:49:37 GMT', now)).toBe(Date.UTC(2030, 10, 6, 8, 49, 37));
+    expect(parseHttpDate('Sunday, 06-Nov-94 08:49:37 GMT', now)).toBe(
+      Date.UTC(1994, 10, 6, 8, 49, 37),
+    );
+    expect(parseHttpDate('Monday, 06-Nov-30 08:49:37 GMT', now)).toBe(
+      Date.UTC(2030, 10, 6, 8, 49, 37),
+    );
   });
 });

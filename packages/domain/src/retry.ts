@@ -70,7 +70,12 @@ export function maxAttempts(policy: RetryPolicy): number {
  * @param attemptsMade attempts made so far, including the one that produced `outcome` (≥ 1)
  * @param random a source in [0, 1); pass Math.random, or Temporal's replay-safe one in workflows
  */
-export function nextDelay(attemptsMade: number, outcome: AttemptOutcome, policy: RetryPolicy, random: () => number): number | null {
+export function nextDelay(
+  attemptsMade: number,
+  outcome: AttemptOutcome,
+  policy: RetryPolicy,
+  random: () => number,
+): number | null {
   if (!Number.isInteger(attemptsMade) || attemptsMade < 1) {
     throw new RangeError(`attemptsMade must be an integer ≥ 1, got ${attemptsMade}`);
   }
@@ -80,9 +85,17 @@ export function nextDelay(attemptsMade: number, outcome: AttemptOutcome, policy:
 
   const retryAfterMs = outcome.kind === 'http' ? outcome.retryAfterMs : null;
   let delay: number;
-  if (retryAfterMs !== undefined && retryAfterMs !== null && Number.isFinite(retryAfterMs) && retryAfterMs >= 0) {
+  if (
+    retryAfterMs !== undefined &&
+    retryAfterMs !== null &&
+    Number.isFinite(retryAfterMs) &&
+    retryAfterMs >= 0
+  ) {
     // A hint can slow us down but not speed us up; the cap yields to the schedule if they cross.
-    delay = Math.min(Math.max(retryAfterMs, scheduled), Math.max(policy.maxRetryAfterMs, scheduled));
+    delay = Math.min(
+      Math.max(retryAfterMs, scheduled),
+      Math.max(policy.maxRetryAfterMs, scheduled),
+    );
   } else {
     delay = withJitter(scheduled, policy.jitter, random);
   }
@@ -91,7 +104,10 @@ export function nextDelay(attemptsMade: number, outcome: AttemptOutcome, policy:
 }
 
 function isThrottled(outcome: AttemptOutcome): boolean {
-  return (outcome.kind === 'http' && outcome.status === 429) || (outcome.kind === 'network' && outcome.error === 'timeout');
+  return (
+    (outcome.kind === 'http' && outcome.status === 429) ||
+    (outcome.kind === 'network' && outcome.error === 'timeout')
+  );
 }
 
 function withJitter(delayMs: number, jitter: number, random: () => number): number {
@@ -105,9 +121,12 @@ function withJitter(delayMs: number, jitter: number, random: () => number): numb
 const DELTA_SECONDS = /^[0-9]+$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 // The three HTTP-date forms of RFC 9110 §5.6.7; all are UTC.
-const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
-const RFC_850 = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
-const ASCTIME = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
+const IMF_FIXDATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const RFC_850 =
+  /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const ASCTIME =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
 
 /**
  * A `Retry-After` header as milliseconds from `nowMs`: delta-seconds or an HTTP-date. A date in
@@ -126,7 +145,15 @@ export function parseHttpDate(value: string, nowMs: number): number | null {
   let match = IMF_FIXDATE.exec(value);
   if (match) return utc(match[3], match[2], match[1], match[4], match[5], match[6]);
   match = RFC_850.exec(value);
-  if (match) return utc(fullYearOf(Number(match[3]), nowMs), match[2], match[1], match[4], match[5], match[6]);
+  if (match)
+    return utc(
+      fullYearOf(Number(match[3]), nowMs),
+      match[2],
+      match[1],
+      match[4],
+      match[5],
+      match[6],
+    );
   match = ASCTIME.exec(value);
   if (match) return utc(match[6], match[1], match[2], match[3], match[4], match[5]);
   return null;

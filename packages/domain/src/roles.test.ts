@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, can, canAssignRole, canManageMember, isRole, ROLES, type Action, type Role } from './roles';
+import {
+  ACTIONS,
+  can,
+  canAssignRole,
+  canManageMember,
+  isRole,
+  ROLES,
+  type Action,
+  type Role,
+} from './roles';
 
 describe('can', () => {
   const expected: Record<Role, Action[]> = {
@@ -25,7 +34,8 @@ describe('canAssignRole', () => {
   });
 
   it('admins grant every other role', () => {
-    for (const target of ['admin', 'developer', 'viewer'] as const) expect(canAssignRole('admin', target)).toBe(true);
+    for (const target of ['admin', 'developer', 'viewer'] as const)
+      expect(canAssignRole('admin', target)).toBe(true);
   });
 
   it('developers and viewers grant nothing', () => {

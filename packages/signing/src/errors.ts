@@ -48,14 +48,20 @@ export class InvalidSignatureError extends WebhookVerificationError {
 
 export class TimestampTooOldError extends WebhookVerificationError {
   constructor(timestampSec: number, nowSec: number, toleranceSec: number) {
-    super(`Message timestamp ${timestampSec} is more than ${toleranceSec}s before now (${nowSec})`, 'TIMESTAMP_TOO_OLD');
+    super(
+      `Message timestamp ${timestampSec} is more than ${toleranceSec}s before now (${nowSec})`,
+      'TIMESTAMP_TOO_OLD',
+    );
     this.name = 'TimestampTooOldError';
   }
 }
 
 export class TimestampTooNewError extends WebhookVerificationError {
   constructor(timestampSec: number, nowSec: number, toleranceSec: number) {
-    super(`Message timestamp ${timestampSec} is more than ${toleranceSec}s after now (${nowSec})`, 'TIMESTAMP_TOO_NEW');
+    super(
+      `Message timestamp ${timestampSec} is more than ${toleranceSec}s after now (${nowSec})`,
+      'TIMESTAMP_TOO_NEW',
+    );
     this.name = 'TimestampTooNewError';
   }
 }

@@ -10,7 +10,9 @@ describe('readHeader', () => {
   });
 
   it('joins array values as HTTP does', () => {
-    expect(readHeader({ 'webhook-signature': ['v1,a', 'v1,b'] }, 'webhook-signature')).toBe('v1,a, v1,b');
+    expect(readHeader({ 'webhook-signature': ['v1,a', 'v1,b'] }, 'webhook-signature')).toBe(
+      'v1,a, v1,b',
+    );
     expect(readHeader({ 'webhook-signature': [] }, 'webhook-signature')).toBeUndefined();
   });
 

@@ -19,7 +19,11 @@ export function readHeader(headers: HeadersInput, name: string): string | undefi
   if (isIterable(headers)) {
     const found: string[] = [];
     for (const entry of headers) {
-      if (Array.isArray(entry) && typeof entry[0] === 'string' && entry[0].toLowerCase() === wanted) {
+      if (
+        Array.isArray(entry) &&
+        typeof entry[0] === 'string' &&
+        entry[0].toLowerCase() === wanted
+      ) {
         const value = joinValue(entry[1] as HeaderValue);
         if (value !== undefined) found.push(value);
       }
@@ -44,9 +48,17 @@ function joinValue(value: HeaderValue): string | undefined {
 }
 
 function isIterable(value: unknown): value is Iterable<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
+  );
 }
 
 function hasGet(value: unknown): value is { get(name: string): string | null | undefined } {
-  return typeof value === 'object' && value !== null && typeof (value as { get?: unknown }).get === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { get?: unknown }).get === 'function'
+  );
 }

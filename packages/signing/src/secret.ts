@@ -26,7 +26,9 @@ export function parseSecret(secret: string): Buffer {
   if (encoded === '') throw new InvalidSecretError('Webhook secret is empty');
   // Buffer.from(…, 'base64') skips invalid characters, so validate first.
   if (!BASE64.test(encoded)) {
-    throw new InvalidSecretError(`Webhook secret must be "${SECRET_PREFIX}" followed by standard, padded base64`);
+    throw new InvalidSecretError(
+      `Webhook secret must be "${SECRET_PREFIX}" followed by standard, padded base64`,
+    );
   }
   const key = Buffer.from(encoded, 'base64');
   assertKeyLength(key.length);
@@ -36,13 +38,16 @@ export function parseSecret(secret: string): Buffer {
 /** A string secret is parsed; raw key bytes are checked for length and used as they are. */
 export function toKey(secret: string | Uint8Array): Buffer {
   if (typeof secret === 'string') return parseSecret(secret);
-  if (!(secret instanceof Uint8Array)) throw new InvalidSecretError('Webhook secret must be a string or key bytes');
+  if (!(secret instanceof Uint8Array))
+    throw new InvalidSecretError('Webhook secret must be a string or key bytes');
   assertKeyLength(secret.length);
   return Buffer.from(secret);
 }
 
 function assertKeyLength(length: number): void {
   if (!Number.isInteger(length) || length < MIN_SECRET_BYTES || length > MAX_SECRET_BYTES) {
-    throw new InvalidSecretError(`Webhook secret must be ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes, got ${length}`);
+    throw new InvalidSecretError(
+      `Webhook secret must be ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes, got ${length}`,
+    );
   }
 }

@@ -9,18 +9,34 @@ describe('signing vectors', () => {
     expect(SIGNING_VECTORS.sign.length).toBeGreaterThanOrEqual(5);
   });
 
-  it.each(SIGNING_VECTORS.sign.map((vector) => [vector.name, vector] as const))('%s', (_, vector) => {
-    expect(signatureHeader(vector.msgId, vector.timestamp, vector.body, vector.secrets)).toBe(vector.signature);
-    expect(signatureHeader(vector.msgId, vector.timestamp, Buffer.from(vector.body, 'utf8'), vector.secrets)).toBe(vector.signature);
-  });
+  it.each(SIGNING_VECTORS.sign.map((vector) => [vector.name, vector] as const))(
+    '%s',
+    (_, vector) => {
+      expect(signatureHeader(vector.msgId, vector.timestamp, vector.body, vector.secrets)).toBe(
+        vector.signature,
+      );
+      expect(
+        signatureHeader(
+          vector.msgId,
+          vector.timestamp,
+          Buffer.from(vector.body, 'utf8'),
+          vector.secrets,
+        ),
+      ).toBe(vector.signature);
+    },
+  );
 });
 
 describe('sign', () => {
   const secret = generateSecret();
 
   it('is v1, then the base64 HMAC-SHA256 of "id.timestamp.body"', () => {
-    const expected = createHmac('sha256', parseSecret(secret)).update('msg_1.1700000000.{"a":1}').digest('base64');
-    expect(sign({ msgId: 'msg_1', timestampSec: 1_700_000_000, body: '{"a":1}', secret })).toBe(`v1,${expected}`);
+    const expected = createHmac('sha256', parseSecret(secret))
+      .update('msg_1.1700000000.{"a":1}')
+      .digest('base64');
+    expect(sign({ msgId: 'msg_1', timestampSec: 1_700_000_000, body: '{"a":1}', secret })).toBe(
+      `v1,${expected}`,
+    );
   });
 
   it('signs binary bodies byte for byte', () => {
@@ -33,7 +49,9 @@ describe('sign', () => {
 
   it('accepts raw key bytes', () => {
     const key = parseSecret(secret);
-    expect(sign({ msgId: 'msg_1', timestampSec: 1, body: 'x', secret: key })).toBe(sign({ msgId: 'msg_1', timestampSec: 1, body: 'x', secret }));
+    expect(sign({ msgId: 'msg_1', timestampSec: 1, body: 'x', secret: key })).toBe(
+      sign({ msgId: 'msg_1', timestampSec: 1, body: 'x', secret }),
+    );
   });
 
   it.each([
@@ -53,7 +71,9 @@ describe('signatureHeader / buildHeaders', () => {
 
   it('lists one signature per secret, space-separated, in order', () => {
     const header = signatureHeader('msg_1', 10, 'body', secrets);
-    expect(header.split(' ')).toEqual(secrets.map((secret) => sign({ msgId: 'msg_1', timestampSec: 10, body: 'body', secret })));
+    expect(header.split(' ')).toEqual(
+      secrets.map((secret) => sign({ msgId: 'msg_1', timestampSec: 10, body: 'body', secret })),
+    );
   });
 
   it('needs at least one secret', () => {

@@ -1,5 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
-import { InvalidHeadersError, InvalidSecretError, InvalidSignatureError, MissingHeadersError, TimestampTooNewError, TimestampTooOldError } from './errors';
+import {
+  InvalidHeadersError,
+  InvalidSecretError,
+  InvalidSignatureError,
+  MissingHeadersError,
+  TimestampTooNewError,
+  TimestampTooOldError,
+} from './errors';
 import { readHeader, type HeadersInput } from './headers';
 import { toKey } from './secret';
 import { hmac, SIGNATURE_VERSION, type WebhookBody, type WebhookSecret } from './sign';
@@ -33,7 +40,9 @@ export function verify(
   secretOrSecrets: WebhookSecret | readonly WebhookSecret[],
   options: VerifyOptions = {},
 ): VerifiedWebhook {
-  const secrets: readonly WebhookSecret[] = isSecretList(secretOrSecrets) ? secretOrSecrets : [secretOrSecrets];
+  const secrets: readonly WebhookSecret[] = isSecretList(secretOrSecrets)
+    ? secretOrSecrets
+    : [secretOrSecrets];
   if (secrets.length === 0) throw new InvalidSecretError('At least one webhook secret is required');
   const keys = secrets.map(toKey);
 
@@ -49,15 +58,19 @@ export function verify(
     throw new MissingHeadersError(presence.filter(([, value]) => !value).map(([name]) => name));
   }
 
-  if (!TIMESTAMP.test(timestampText)) throw new InvalidHeadersError('webhook-timestamp must be whole seconds since the epoch');
+  if (!TIMESTAMP.test(timestampText))
+    throw new InvalidHeadersError('webhook-timestamp must be whole seconds since the epoch');
   const timestampSec = Number(timestampText);
   const toleranceSec = options.toleranceSec ?? DEFAULT_TOLERANCE_SEC;
-  if (!Number.isFinite(toleranceSec) || toleranceSec < 0) throw new RangeError('toleranceSec must be a non-negative number');
+  if (!Number.isFinite(toleranceSec) || toleranceSec < 0)
+    throw new RangeError('toleranceSec must be a non-negative number');
   const nowSec = Math.floor(options.nowSec ?? Date.now() / 1000);
   // Checked before the signature, as the reference implementation does: it is cheaper, and a
   // replayed request is refused however authentic its signature.
-  if (nowSec - timestampSec > toleranceSec) throw new TimestampTooOldError(timestampSec, nowSec, toleranceSec);
-  if (timestampSec - nowSec > toleranceSec) throw new TimestampTooNewError(timestampSec, nowSec, toleranceSec);
+  if (nowSec - timestampSec > toleranceSec)
+    throw new TimestampTooOldError(timestampSec, nowSec, toleranceSec);
+  if (timestampSec - nowSec > toleranceSec)
+    throw new TimestampTooNewError(timestampSec, nowSec, toleranceSec);
 
   const expected = keys.map((key) => hmac(key, msgId, timestampSec, body));
   for (const candidate of v1Signatures(signatureText)) {
@@ -85,6 +98,8 @@ function v1Signatures(header: string): Buffer[] {
   return signatures;
 }
 
-function isSecretList(value: WebhookSecret | readonly WebhookSecret[]): value is readonly WebhookSecret[] {
+function isSecretList(
+  value: WebhookSecret | readonly WebhookSecret[],
+): value is readonly WebhookSecret[] {
   return Array.isArray(value);
 }

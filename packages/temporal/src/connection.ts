@@ -8,13 +8,18 @@ export interface TemporalConnectionOptions {
   tls?: { clientCertPem: string; clientKeyPem: string; serverNameOverride?: string } | null;
 }
 
-export async function connectTemporal(options: TemporalConnectionOptions): Promise<{ client: Client; connection: Connection }> {
+export async function connectTemporal(
+  options: TemporalConnectionOptions,
+): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({
     address: options.address,
     apiKey: options.apiKey ?? undefined,
     tls: options.tls
       ? {
-          clientCertPair: { crt: Buffer.from(options.tls.clientCertPem), key: Buffer.from(options.tls.clientKeyPem) },
+          clientCertPair: {
+            crt: Buffer.from(options.tls.clientCertPem),
+            key: Buffer.from(options.tls.clientKeyPem),
+          },
           serverNameOverride: options.tls.serverNameOverride,
         }
       : options.apiKey

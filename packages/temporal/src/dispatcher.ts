@@ -1,5 +1,12 @@
 import type { Client } from '@temporalio/client';
-import { ENQUEUE_SIGNAL, LANE_WORKFLOW, laneWorkflowId, type DeliveryRef, type EnqueueSignal, type LaneInput } from './names';
+import {
+  ENQUEUE_SIGNAL,
+  LANE_WORKFLOW,
+  laneWorkflowId,
+  type DeliveryRef,
+  type EnqueueSignal,
+  type LaneInput,
+} from './names';
 
 export interface DispatchItem extends DeliveryRef {
   endpointId: string;
@@ -35,7 +42,8 @@ export class TemporalDispatcher {
   dispatch(tenantId: string, deliveries: DispatchItem[]): void {
     for (const d of deliveries) {
       const lane = this.lane(tenantId, d.endpointId);
-      if (d.manual) lane.manual.push({ deliveryId: d.deliveryId, messageId: d.messageId, manual: true });
+      if (d.manual)
+        lane.manual.push({ deliveryId: d.deliveryId, messageId: d.messageId, manual: true });
     }
     this.schedule();
   }

@@ -11,22 +11,39 @@ const CREATE_ENDPOINT = `mutation($input: CreateEndpointInput!) { createEndpoint
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { message { id } } }`;
 
 /** Each test gets an application of its own, so its messages reach only its endpoints. */
-async function endpointFor(receiver: Receiver, extra: Record<string, unknown> = {}): Promise<string> {
-  appId = (await stack.ok(`mutation { createApplication(input: { name: "Deliveries" }) { id } }`, {}, key)).createApplication.id;
-  return (await stack.ok(CREATE_ENDPOINT, { input: { application: appId, url: receiver.url, ...extra } }, key)).createEndpoint.id;
+async function endpointFor(
+  receiver: Receiver,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  appId = (
+    await stack.ok(`mutation { createApplication(input: { name: "Deliveries" }) { id } }`, {}, key)
+  ).createApplication.id;
+  return (
+    await stack.ok(
+      CREATE_ENDPOINT,
+      { input: { application: appId, url: receiver.url, ...extra } },
+      key,
+    )
+  ).createEndpoint.id;
 }
 
 async function secretOf(endpointId: string): Promise<string> {
-  return (await stack.ok(`query($id: ID!) { endpointSecret(id: $id) { key } }`, { id: endpointId }, key)).endpointSecret.key;
+  return (
+    await stack.ok(`query($id: ID!) { endpointSecret(id: $id) { key } }`, { id: endpointId }, key)
+  ).endpointSecret.key;
 }
 
 async function send(payload: Record<string, unknown>, eventType = 'order.paid'): Promise<string> {
-  return (await stack.ok(SEND, { input: { application: appId, eventType, payload } }, key)).sendMessage.message.id;
+  return (await stack.ok(SEND, { input: { application: appId, eventType, payload } }, key))
+    .sendMessage.message.id;
 }
 
 async function deliveryOf(messageId: string, endpointId: string) {
   const rows = await stack.db.withSystem((m) =>
-    m.query(`SELECT status, attempt_count FROM deliveries WHERE message_id = $1 AND endpoint_id = $2`, [messageId, endpointId]),
+    m.query(
+      `SELECT status, attempt_count FROM deliveries WHERE message_id = $1 AND endpoint_id = $2`,
+      [messageId, endpointId],
+    ),
   );
   return rows[0] as { status: string; attempt_count: number } | undefined;
 }
@@ -64,7 +81,12 @@ describe('delivery', () => {
       key,
     );
     expect(attempts.attempts.nodes).toHaveLength(1);
-    expect(attempts.attempts.nodes[0]).toMatchObject({ status: 'SUCCEEDED', httpStatus: 200, trigger: 'SCHEDULED', responseExcerpt: 'ok' });
+    expect(attempts.attempts.nodes[0]).toMatchObject({
+      status: 'SUCCEEDED',
+      httpStatus: 200,
+      trigger: 'SCHEDULED',
+      responseExcerpt: 'ok',
+    });
     expect(attempts.attempts.nodes[0].requestHeaders['webhook-signature']).toBe('[redacted]');
     await receiver.close();
   });
@@ -83,7 +105,11 @@ describe('delivery', () => {
     expect(gapMs).toBeGreaterThanOrEqual(250);
     await eventually(async () => (await deliveryOf(messageId, endpointId))?.status === 'SUCCEEDED');
     expect((await deliveryOf(messageId, endpointId))?.attempt_count).toBe(2);
-    const attempts = await stack.ok(`query($m: ID) { attempts(messageId: $m) { nodes { status httpStatus responseExcerpt } } }`, { m: messageId }, key);
+    const attempts = await stack.ok(
+      `query($m: ID) { attempts(messageId: $m) { nodes { status httpStatus responseExcerpt } } }`,
+      { m: messageId },
+      key,
+    );
     expect(attempts.attempts.nodes).toEqual([
       { status: 'SUCCEEDED', httpStatus: 204, responseExcerpt: null },
       { status: 'FAILED', httpStatus: 500, responseExcerpt: 'boom' },
@@ -107,7 +133,11 @@ describe('delivery', () => {
     const endpointId = await endpointFor(receiver);
     const messageId = await send({ n: 3 });
     await eventually(async () => (await deliveryOf(messageId, endpointId))?.status === 'FAILED');
-    const endpoint = await stack.ok(`query($id: ID!) { endpoint(id: $id) { disabled disabledReason } }`, { id: endpointId }, key);
+    const endpoint = await stack.ok(
+      `query($id: ID!) { endpoint(id: $id) { disabled disabledReason } }`,
+      { id: endpointId },
+      key,
+    );
     expect(endpoint.endpoint.disabled).toBe(true);
     expect(endpoint.endpoint.disabledReason).toMatch(/410/);
     await new Promise((r) => setTimeout(r, 1500));

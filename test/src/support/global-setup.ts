@@ -5,7 +5,11 @@
 export default async function setup(): Promise<() => Promise<void>> {
   if (process.env.HERALD_TEST_TEMPORAL_ADDRESS) return async () => undefined;
   const infra = await import('../../../infra/dev/temporal.mjs');
-  const temporal = await infra.ensureTemporal({ dbFile: null, headless: true, env: { ...process.env, TEMPORAL_ADDRESS: '' } });
+  const temporal = await infra.ensureTemporal({
+    dbFile: null,
+    headless: true,
+    env: { ...process.env, TEMPORAL_ADDRESS: '' },
+  });
   process.env.HERALD_TEST_TEMPORAL_ADDRESS = temporal.address;
   return () => temporal.stop();
 }

@@ -21,7 +21,9 @@ export class Receiver {
     public respond: Responder,
   ) {}
 
-  static async start(respond: Responder = (_req, res) => res.writeHead(200).end('ok')): Promise<Receiver> {
+  static async start(
+    respond: Responder = (_req, res) => res.writeHead(200).end('ok'),
+  ): Promise<Receiver> {
     let receiver: Receiver | null = null;
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -51,7 +53,12 @@ export class Receiver {
     if (this.requests.length >= count) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`receiver got ${this.requests.length} of ${count} requests in ${timeoutMs} ms`)),
+        () =>
+          reject(
+            new Error(
+              `receiver got ${this.requests.length} of ${count} requests in ${timeoutMs} ms`,
+            ),
+          ),
         timeoutMs,
       );
       this.waiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });

@@ -43,8 +43,16 @@ export interface Stack {
   taskQueue: string;
   temporalAddress: string;
   client: import('@temporalio/client').Client;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
-  ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<T>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GqlResult<T>>;
+  ok<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<T>;
   createTenant(name?: string): Promise<{ tenantId: string; apiKey: string }>;
   startWorker(env?: Record<string, string>): Promise<RunningWorker>;
   stop(): Promise<void>;
@@ -63,12 +71,17 @@ export const FAST_RETRIES: Record<string, string> = {
 
 function temporalAddress(): string {
   const address = process.env.HERALD_TEST_TEMPORAL_ADDRESS;
-  if (!address) throw new Error('HERALD_TEST_TEMPORAL_ADDRESS is not set (vitest globalSetup starts Temporal)');
+  if (!address)
+    throw new Error('HERALD_TEST_TEMPORAL_ADDRESS is not set (vitest globalSetup starts Temporal)');
   return address;
 }
 
 function adminUrl(): string {
-  return process.env.HERALD_TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  return (
+    process.env.HERALD_TEST_ADMIN_DATABASE_URL ??
+    process.env.DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/postgres'
+  );
 }
 
 /**
@@ -99,22 +112,39 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.apiEnv,
   });
   const db = await dbPkg.openDatabase(apiConfig.database);
-  const { client, connection } = await temporalPkg.connectTemporal({ address, namespace: 'default' });
+  const { client, connection } = await temporalPkg.connectTemporal({
+    address,
+    namespace: 'default',
+  });
   const logger = workerPkg.createLogger('error');
   const dispatcher = new temporalPkg.TemporalDispatcher(client, taskQueue, logger);
   const server = await api.createServer({
     config: apiConfig,
     db,
-    dispatcher: { enabled: true, dispatch: (tenantId, items) => dispatcher.dispatch(tenantId, items) },
+    dispatcher: {
+      enabled: true,
+      dispatch: (tenantId, items) => dispatcher.dispatch(tenantId, items),
+    },
   });
   const url = await server.listen();
 
   const workers = new Set<RunningWorker>();
   const startWorker = async (env: Record<string, string> = {}): Promise<RunningWorker> => {
-    const workerConfig: WorkerConfig = config.loadWorkerConfig({ ...common, ...FAST_RETRIES, ...options.workerEnv, ...env });
+    const workerConfig: WorkerConfig = config.loadWorkerConfig({
+      ...common,
+      ...FAST_RETRIES,
+      ...options.workerEnv,
+      ...env,
+    });
     const workerDb = await dbPkg.openDatabase(workerConfig.database, { migrate: false });
     const nativeConnection = await NativeConnection.connect({ address });
-    const worker = await workerPkg.createWorker({ config: workerConfig, db: workerDb, connection: nativeConnection, client, logger });
+    const worker = await workerPkg.createWorker({
+      config: workerConfig,
+      db: workerDb,
+      connection: nativeConnection,
+      client,
+      logger,
+    });
     const running = worker.run();
     const handle: RunningWorker = {
       async stop() {
@@ -130,10 +160,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   if (!options.withoutWorker) await startWorker();
 
-  const gql = async <T,>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>> => {
+  const gql = async <T>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GqlResult<T>> => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
     const body = (await res.json()) as { data?: T; errors?: GqlResult['errors'] };
     return { status: res.status, data: body.data ?? null, errors: body.errors };
   };
@@ -146,7 +184,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     gql,
     async ok<T>(query: string, variables?: Record<string, unknown>, token?: string | null) {
       const result = await gql<T>(query, variables, token);
-      if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+      if (result.errors?.length)
+        throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
       return result.data as T;
     },
     async createTenant(name = 'E2E') {
@@ -172,19 +211,30 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** Lanes idle out by themselves; tests end them at once so the shared server stays clean. */
-async function terminateLanes(client: import('@temporalio/client').Client, taskQueue: string): Promise<void> {
+async function terminateLanes(
+  client: import('@temporalio/client').Client,
+  taskQueue: string,
+): Promise<void> {
   try {
     await client.schedule.getHandle(`herald-reconciler:${taskQueue}`).delete();
   } catch {
     // never created (no worker started)
   }
-  for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
-    await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('test finished').catch(() => undefined);
+  for await (const wf of client.workflow.list({
+    query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`,
+  })) {
+    await client.workflow
+      .getHandle(wf.workflowId, wf.runId)
+      .terminate('test finished')
+      .catch(() => undefined);
   }
 }
 
 /** Polls `fn` until it returns a truthy value or the time runs out. */
-export async function eventually<T>(fn: () => Promise<T>, { timeoutMs = 20_000, intervalMs = 100 } = {}): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T>,
+  { timeoutMs = 20_000, intervalMs = 100 } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -195,7 +245,10 @@ export async function eventually<T>(fn: () => Promise<T>, { timeoutMs = 20_000, 
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`eventually: timed out; last value ${String(last instanceof Error ? last.message : JSON.stringify(last))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `eventually: timed out; last value ${String(last instanceof Error ? last.message : JSON.stringify(last))}`,
+      );
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -11,7 +11,8 @@ const CREATE_ENDPOINT = `mutation($input: CreateEndpointInput!) { createEndpoint
 beforeAll(async () => {
   api = await startTestApi();
   ({ apiKey: key } = await api.createTenant());
-  appId = (await api.ok(`mutation { createApplication(input: { name: "A" }) { id } }`, {}, key)).createApplication.id;
+  appId = (await api.ok(`mutation { createApplication(input: { name: "A" }) { id } }`, {}, key))
+    .createApplication.id;
   // Loopback is not allow-listed and plain http is refused: production defaults.
   strict = await startTestApi({ HERALD_SSRF_ALLOWLIST: '', HERALD_ALLOW_HTTP: 'false' });
 });
@@ -24,14 +25,30 @@ describe('endpoints', () => {
   it('creates with options and generates a whsec_ secret, encrypted at rest', async () => {
     const { createEndpoint: ep } = await api.ok(
       CREATE_ENDPOINT,
-      { input: { application: appId, url: 'http://127.0.0.1:8080/hook', headers: { 'X-Team': 'core' }, fifo: true, rateLimitPerSecond: 5 } },
+      {
+        input: {
+          application: appId,
+          url: 'http://127.0.0.1:8080/hook',
+          headers: { 'X-Team': 'core' },
+          fifo: true,
+          rateLimitPerSecond: 5,
+        },
+      },
       key,
     );
     expect(ep).toMatchObject({ headers: { 'X-Team': 'core' }, fifo: true, rateLimitPerSecond: 5 });
-    const secret = (await api.ok(`query($id: ID!) { endpointSecret(id: $id) { key expiresAt } }`, { id: ep.id }, key)).endpointSecret;
+    const secret = (
+      await api.ok(
+        `query($id: ID!) { endpointSecret(id: $id) { key expiresAt } }`,
+        { id: ep.id },
+        key,
+      )
+    ).endpointSecret;
     expect(secret.key).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     expect(Buffer.from(secret.key.slice(6), 'base64').length).toBeGreaterThanOrEqual(24);
-    const rows = await api.db.withSystem((m) => m.query(`SELECT ciphertext FROM endpoint_secrets WHERE endpoint_id = $1`, [ep.id]));
+    const rows = await api.db.withSystem((m) =>
+      m.query(`SELECT ciphertext FROM endpoint_secrets WHERE endpoint_id = $1`, [ep.id]),
+    );
     expect(rows).toHaveLength(1);
     expect((rows[0].ciphertext as Buffer).includes(Buffer.from(secret.key))).toBe(false);
     expect((rows[0].ciphertext as Buffer).includes(Buffer.from(secret.key.slice(6)))).toBe(false);
@@ -39,37 +56,88 @@ describe('endpoints', () => {
 
   it('accepts a given secret and rotates with a grace period', async () => {
     const given = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
-    const { createEndpoint: ep } = await api.ok(CREATE_ENDPOINT, { input: { application: appId, url: 'https://127.0.0.1/x', secret: given } }, key);
-    expect((await api.ok(`query($id: ID!) { endpointSecret(id: $id) { key } }`, { id: ep.id }, key)).endpointSecret.key).toBe(given);
-    const rotated = (await api.ok(`mutation($id: ID!) { rotateEndpointSecret(id: $id) { key } }`, { id: ep.id }, key)).rotateEndpointSecret;
+    const { createEndpoint: ep } = await api.ok(
+      CREATE_ENDPOINT,
+      { input: { application: appId, url: 'https://127.0.0.1/x', secret: given } },
+      key,
+    );
+    expect(
+      (await api.ok(`query($id: ID!) { endpointSecret(id: $id) { key } }`, { id: ep.id }, key))
+        .endpointSecret.key,
+    ).toBe(given);
+    const rotated = (
+      await api.ok(
+        `mutation($id: ID!) { rotateEndpointSecret(id: $id) { key } }`,
+        { id: ep.id },
+        key,
+      )
+    ).rotateEndpointSecret;
     expect(rotated.key).not.toBe(given);
-    expect((await api.ok(`query($id: ID!) { endpointSecret(id: $id) { key } }`, { id: ep.id }, key)).endpointSecret.key).toBe(rotated.key);
+    expect(
+      (await api.ok(`query($id: ID!) { endpointSecret(id: $id) { key } }`, { id: ep.id }, key))
+        .endpointSecret.key,
+    ).toBe(rotated.key);
     const valid = await api.db.withSystem((m) =>
-      m.query(`SELECT expires_at FROM endpoint_secrets WHERE endpoint_id = $1 AND (expires_at IS NULL OR expires_at > now()) ORDER BY created_at`, [ep.id]),
+      m.query(
+        `SELECT expires_at FROM endpoint_secrets WHERE endpoint_id = $1 AND (expires_at IS NULL OR expires_at > now()) ORDER BY created_at`,
+        [ep.id],
+      ),
     );
     expect(valid).toHaveLength(2);
     const graceMs = new Date(valid[0].expires_at).getTime() - Date.now();
     expect(graceMs).toBeGreaterThan(23 * 3_600_000);
     expect(graceMs).toBeLessThanOrEqual(24 * 3_600_000);
-    const bad = await api.gql(`mutation($id: ID!) { rotateEndpointSecret(id: $id, key: "whsec_c2hvcnQ=") { key } }`, { id: ep.id }, key);
+    const bad = await api.gql(
+      `mutation($id: ID!) { rotateEndpointSecret(id: $id, key: "whsec_c2hvcnQ=") { key } }`,
+      { id: ep.id },
+      key,
+    );
     expect(codeOf(bad)).toBe('BAD_USER_INPUT');
   });
 
   it('enables, disables, updates and deletes (cancelling pending deliveries)', async () => {
-    const { createEndpoint: ep } = await api.ok(CREATE_ENDPOINT, { input: { application: appId, url: 'http://127.0.0.1:1/x' } }, key);
-    const off = await api.ok(`mutation($id: ID!) { disableEndpoint(id: $id, reason: "maintenance") { disabled disabledReason } }`, { id: ep.id }, key);
+    const { createEndpoint: ep } = await api.ok(
+      CREATE_ENDPOINT,
+      { input: { application: appId, url: 'http://127.0.0.1:1/x' } },
+      key,
+    );
+    const off = await api.ok(
+      `mutation($id: ID!) { disableEndpoint(id: $id, reason: "maintenance") { disabled disabledReason } }`,
+      { id: ep.id },
+      key,
+    );
     expect(off.disableEndpoint).toEqual({ disabled: true, disabledReason: 'maintenance' });
-    const on = await api.ok(`mutation($id: ID!) { enableEndpoint(id: $id) { disabled } }`, { id: ep.id }, key);
+    const on = await api.ok(
+      `mutation($id: ID!) { enableEndpoint(id: $id) { disabled } }`,
+      { id: ep.id },
+      key,
+    );
     expect(on.enableEndpoint.disabled).toBe(false);
-    const up = await api.ok(`mutation($id: ID!) { updateEndpoint(id: $id, input: { description: "d", eventTypes: ["a.b"] }) { description eventTypes } }`, { id: ep.id }, key);
+    const up = await api.ok(
+      `mutation($id: ID!) { updateEndpoint(id: $id, input: { description: "d", eventTypes: ["a.b"] }) { description eventTypes } }`,
+      { id: ep.id },
+      key,
+    );
     expect(up.updateEndpoint).toEqual({ description: 'd', eventTypes: ['a.b'] });
 
-    await api.ok(`mutation($a: String!) { sendMessage(input: { application: $a, eventType: "a.b", payload: {} }) { message { id } } }`, { a: appId }, key);
+    await api.ok(
+      `mutation($a: String!) { sendMessage(input: { application: $a, eventType: "a.b", payload: {} }) { message { id } } }`,
+      { a: appId },
+      key,
+    );
     await api.ok(`mutation($id: ID!) { deleteEndpoint(id: $id) }`, { id: ep.id }, key);
-    expect(codeOf(await api.gql(`query($id: ID!) { endpoint(id: $id) { id } }`, { id: ep.id }, key))).toBe('NOT_FOUND');
-    const rows = await api.db.withSystem((m) => m.query(`SELECT status FROM deliveries WHERE endpoint_id = $1`, [ep.id]));
+    expect(
+      codeOf(await api.gql(`query($id: ID!) { endpoint(id: $id) { id } }`, { id: ep.id }, key)),
+    ).toBe('NOT_FOUND');
+    const rows = await api.db.withSystem((m) =>
+      m.query(`SELECT status FROM deliveries WHERE endpoint_id = $1`, [ep.id]),
+    );
     expect(rows).toEqual([{ status: 'CANCELLED' }]);
-    const list = await api.ok(`query($a: String!) { endpoints(application: $a) { nodes { id } } }`, { a: appId }, key);
+    const list = await api.ok(
+      `query($a: String!) { endpoints(application: $a) { nodes { id } } }`,
+      { a: appId },
+      key,
+    );
     expect(list.endpoints.nodes.map((n: { id: string }) => n.id)).not.toContain(ep.id);
   });
 
@@ -84,7 +152,11 @@ describe('endpoints', () => {
       { eventTypes: ['not valid'] },
       { secret: 'not-a-secret' },
     ]) {
-      const result = await api.gql(CREATE_ENDPOINT, { input: { application: appId, url: 'http://127.0.0.1/x', ...input } }, key);
+      const result = await api.gql(
+        CREATE_ENDPOINT,
+        { input: { application: appId, url: 'http://127.0.0.1/x', ...input } },
+        key,
+      );
       expect(codeOf(result), JSON.stringify(input)).toBe('BAD_USER_INPUT');
     }
   });
@@ -93,7 +165,9 @@ describe('endpoints', () => {
 describe('SSRF guard at save time (loopback not allow-listed)', () => {
   it('refuses loopback, private, link-local and metadata targets', async () => {
     const { apiKey } = await strict.createTenant();
-    const app = (await strict.ok(`mutation { createApplication(input: { name: "S" }) { id } }`, {}, apiKey)).createApplication.id;
+    const app = (
+      await strict.ok(`mutation { createApplication(input: { name: "S" }) { id } }`, {}, apiKey)
+    ).createApplication.id;
     for (const url of [
       'https://127.0.0.1/hook',
       'https://[::1]/hook',
@@ -107,11 +181,17 @@ describe('SSRF guard at save time (loopback not allow-listed)', () => {
       'https://user:pass@example.com/x',
       'not a url',
     ]) {
-      const result = await strict.gql(CREATE_ENDPOINT, { input: { application: app, url } }, apiKey);
+      const result = await strict.gql(
+        CREATE_ENDPOINT,
+        { input: { application: app, url } },
+        apiKey,
+      );
       expect(codeOf(result), url).toBe('BAD_USER_INPUT');
       expect(result.errors?.[0].extensions?.field).toBe('url');
     }
-    const count = await strict.db.withSystem((m) => m.query(`SELECT count(*)::int AS n FROM endpoints`));
+    const count = await strict.db.withSystem((m) =>
+      m.query(`SELECT count(*)::int AS n FROM endpoints`),
+    );
     expect(count[0].n).toBe(0);
   });
 });

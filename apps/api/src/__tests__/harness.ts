@@ -31,15 +31,27 @@ export interface TestApi {
   db: Database;
   server: HeraldServer;
   testDb: TestDatabase;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GqlResult<T>>;
   /** Like gql, but fails the test on any GraphQL error. */
-  ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<T>;
+  ok<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<T>;
   createTenant(name?: string): Promise<{ tenantId: string; apiKey: string }>;
   stop(): Promise<void>;
 }
 
 export function adminDatabaseUrl(): string {
-  return process.env.HERALD_TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  return (
+    process.env.HERALD_TEST_ADMIN_DATABASE_URL ??
+    process.env.DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/postgres'
+  );
 }
 
 /** Starts the real API in-process on a free port, against a fresh database of its own. */
@@ -62,13 +74,26 @@ export async function startTestApi(
     ...env,
   });
   const db = await openDatabase(config.database);
-  const server = await createServer({ config, db, logger: createLogger('error'), resolveHost: options.resolveHost });
+  const server = await createServer({
+    config,
+    db,
+    logger: createLogger('error'),
+    resolveHost: options.resolveHost,
+  });
   const url = await server.listen();
 
-  const gql = async <T,>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>> => {
+  const gql = async <T>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GqlResult<T>> => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
     const body = (await res.json()) as { data?: T; errors?: GqlResult['errors'] };
     return { status: res.status, data: body.data ?? null, errors: body.errors };
   };
@@ -82,7 +107,8 @@ export async function startTestApi(
     gql,
     async ok<T>(query: string, variables?: Record<string, unknown>, token?: string | null) {
       const result = await gql<T>(query, variables, token);
-      if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+      if (result.errors?.length)
+        throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
       return result.data as T;
     },
     async createTenant(name = 'Acme') {

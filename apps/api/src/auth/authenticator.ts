@@ -70,7 +70,9 @@ export class Authenticator {
       role: key.role,
       apiKeyId: key.id,
     };
-    const expiresAt = key.expiresAt ? Math.min(key.expiresAt.getTime(), now + this.cacheTtlMs) : now + this.cacheTtlMs;
+    const expiresAt = key.expiresAt
+      ? Math.min(key.expiresAt.getTime(), now + this.cacheTtlMs)
+      : now + this.cacheTtlMs;
     this.keyCache.set(keyHash, { principal, expiresAt });
     this.touch(key.id, now);
     return principal;
@@ -80,7 +82,9 @@ export class Authenticator {
   private touch(keyId: string, now: number): void {
     if ((this.lastTouched.get(keyId) ?? 0) > now - 60_000) return;
     this.lastTouched.set(keyId, now);
-    void this.db.withSystem((m) => new SystemRepository(m).touchApiKey(keyId)).catch(() => undefined);
+    void this.db
+      .withSystem((m) => new SystemRepository(m).touchApiKey(keyId))
+      .catch(() => undefined);
   }
 
   private async fromSession(token: string): Promise<Principal> {

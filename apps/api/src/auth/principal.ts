@@ -23,7 +23,9 @@ export function requireTenant(principal: Principal | null, action: Action): Tena
   return principal;
 }
 
-export function requireSession(principal: Principal | null): Extract<Principal, { kind: 'session' }> {
+export function requireSession(
+  principal: Principal | null,
+): Extract<Principal, { kind: 'session' }> {
   if (!principal) throw new UnauthenticatedError();
   if (principal.kind !== 'session') throw new ForbiddenError('This operation needs a user session');
   return principal;

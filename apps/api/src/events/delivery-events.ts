@@ -22,7 +22,10 @@ export class DeliveryEventHub {
 
   async start(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.databaseUrl, application_name: 'herald-events' });
+    const client = new Client({
+      connectionString: this.databaseUrl,
+      application_name: 'herald-events',
+    });
     client.on('notification', (msg) => this.onNotification(msg.payload));
     client.on('error', (error) => {
       this.logger.warn('delivery event listener lost its connection', { error: error.message });

@@ -32,10 +32,16 @@ export function createErrorFormatter(logger: Logger) {
     }
     const stored = fromDatabaseError(original);
     if (stored) {
-      return { message: stored, path: formatted.path, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
+      return {
+        message: stored,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: 'BAD_USER_INPUT' },
+      };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && (PASS_THROUGH.has(code) || PUBLIC_CODES.has(code))) return formatted;
+    if (typeof code === 'string' && (PASS_THROUGH.has(code) || PUBLIC_CODES.has(code)))
+      return formatted;
     if (original instanceof GraphQLError && !original.originalError) {
       // Errors raised by graphql-js itself (coercion, validation) describe the request, not us.
       return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
@@ -67,6 +73,7 @@ function fromDatabaseError(error: unknown): string | null {
 }
 
 function describe(error: unknown): Record<string, unknown> {
-  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
+  if (error instanceof Error)
+    return { name: error.name, message: error.message, stack: error.stack };
   return { value: String(error) };
 }

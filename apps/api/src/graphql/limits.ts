@@ -21,7 +21,11 @@ export function depthLimitRule(maxDepth: number) {
     for (const def of context.getDocument().definitions) {
       if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
     }
-    const depthOf = (set: SelectionSetNode | undefined, depth: number, seen: Set<string>): number => {
+    const depthOf = (
+      set: SelectionSetNode | undefined,
+      depth: number,
+      seen: Set<string>,
+    ): number => {
       if (!set || depth > maxDepth) return depth;
       let max = depth;
       for (const selection of set.selections) {
@@ -33,7 +37,10 @@ export function depthLimitRule(maxDepth: number) {
         } else {
           const name = selection.name.value;
           if (seen.has(name)) continue;
-          max = Math.max(max, depthOf(fragments.get(name)?.selectionSet, depth, new Set([...seen, name])));
+          max = Math.max(
+            max,
+            depthOf(fragments.get(name)?.selectionSet, depth, new Set([...seen, name])),
+          );
         }
       }
       return max;
@@ -70,18 +77,18 @@ export function limitsPlugin(options: {
           let complexity: number;
           try {
             complexity = getComplexity({
-            schema: options.schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [
-              fieldExtensionsEstimator(),
-              ({ args, childComplexity }) => {
-                const size = typeof args.first === 'number' ? args.first : null;
-                return size !== null ? 1 + childComplexity * size : undefined;
-              },
-              simpleEstimator({ defaultComplexity: 1 }),
-            ],
+              schema: options.schema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [
+                fieldExtensionsEstimator(),
+                ({ args, childComplexity }) => {
+                  const size = typeof args.first === 'number' ? args.first : null;
+                  return size !== null ? 1 + childComplexity * size : undefined;
+                },
+                simpleEstimator({ defaultComplexity: 1 }),
+              ],
             });
           } catch (error) {
             // getComplexity coerces the variables itself, so a wrongly typed variable fails here
@@ -89,10 +96,13 @@ export function limitsPlugin(options: {
             throw badRequest(error instanceof Error ? error.message : String(error));
           }
           if (complexity > options.maxComplexity) {
-            throw badRequest(`Query complexity ${complexity} exceeds the limit of ${options.maxComplexity}`, {
-              complexity,
-              maxComplexity: options.maxComplexity,
-            });
+            throw badRequest(
+              `Query complexity ${complexity} exceeds the limit of ${options.maxComplexity}`,
+              {
+                complexity,
+                maxComplexity: options.maxComplexity,
+              },
+            );
           }
           const principal = contextValue.principal;
           if (operation?.operation === 'mutation' && principal && 'tenantId' in principal) {
@@ -104,7 +114,12 @@ export function limitsPlugin(options: {
                 extensions: {
                   code: error.code,
                   retryAfterMs: error.retryAfterMs,
-                  http: { status: 429, headers: new Map([['retry-after', String(Math.ceil(error.retryAfterMs / 1000))]]) },
+                  http: {
+                    status: 429,
+                    headers: new Map([
+                      ['retry-after', String(Math.ceil(error.retryAfterMs / 1000))],
+                    ]),
+                  },
                 },
               });
             }
@@ -116,5 +131,7 @@ export function limitsPlugin(options: {
 }
 
 function badRequest(message: string, extra: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extra, http: { status: 400 } } });
+  return new GraphQLError(message, {
+    extensions: { code: 'BAD_USER_INPUT', ...extra, http: { status: 400 } },
+  });
 }

@@ -30,7 +30,9 @@ export class RateLimiter {
     if (bucket.tokens < cost) {
       this.buckets.set(key, bucket);
       const retryAfterMs = Math.ceil(((cost - bucket.tokens) / this.ratePerSecond) * 1000);
-      throw new RateLimitedError('Too many requests for this tenant; retry later', { retryAfterMs });
+      throw new RateLimitedError('Too many requests for this tenant; retry later', {
+        retryAfterMs,
+      });
     }
     bucket.tokens -= cost;
     this.buckets.set(key, bucket);

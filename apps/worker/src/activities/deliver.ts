@@ -1,13 +1,30 @@
 import { Context } from '@temporalio/activity';
 import type { DeliveryConfig } from '@herald/config';
-import { notifyDeliveryEvents, type Database, type DeliveryEvent, type SecretCipher, type TenantTx } from '@herald/db';
-import { classifyOutcome, createIdFactory, nextDelay, parseRetryAfter, type AttemptOutcome, type RetryPolicy } from '@herald/domain';
+import {
+  notifyDeliveryEvents,
+  type Database,
+  type DeliveryEvent,
+  type SecretCipher,
+  type TenantTx,
+} from '@herald/db';
+import {
+  classifyOutcome,
+  createIdFactory,
+  nextDelay,
+  parseRetryAfter,
+  type AttemptOutcome,
+  type RetryPolicy,
+} from '@herald/domain';
 import { buildHeaders } from '@herald/signing';
-import type { DeliverDueInput, DeliverDueResult, DeliveryRef, EndpointSnapshot } from '@herald/temporal';
+import type {
+  DeliverDueInput,
+  DeliverDueResult,
+  DeliveryRef,
+  EndpointSnapshot,
+} from '@herald/temporal';
 import type { SendResult, WebhookSender } from '../http/sender';
 import { publishOperationalEvents, type OperationalEvent } from './operational';
 import type { Dispatch } from './reconcile';
-
 
 export interface DeliverDeps {
   db: Database;
@@ -53,12 +70,13 @@ const SENSITIVE_HEADER = /auth|cookie|secret|token|key|signature/i;
  * when) or is final is decided here, where the response is seen; the lane only paces itself
  * by the counts and the next due time this returns.
  */
-export async function deliverDue(deps: DeliverDeps, input: DeliverDueInput): Promise<DeliverDueResult> {
+export async function deliverDue(
+  deps: DeliverDeps,
+  input: DeliverDueInput,
+): Promise<DeliverDueResult> {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
-  const t0 = performance.now();
   const loaded = await deps.db.withTenant(input.tenantId, (tx) => load(tx, input));
-  const t1 = performance.now();
   const endpoint = snapshot(loaded.endpoint);
   if (!loaded.endpoint || endpoint.disabled) {
     return { endpoint, attempted: 0, succeeded: 0, failed: 0, nextDueAtMs: null };
@@ -70,20 +88,23 @@ export async function deliverDue(deps: DeliverDeps, input: DeliverDueInput): Pro
     row,
   }));
 
-  const results = await mapConcurrent(work, deps.delivery.concurrencyPerEndpoint, async ({ ref, row }) => {
-    const timestampSec = Math.floor(now() / 1000);
-    const headers: Record<string, string> = {
-      ...loaded.endpoint!.headers,
-      ...buildHeaders({ msgId: row.message_id, timestampSec, body: row.body, secrets }),
-      'content-type': 'application/json',
-      'user-agent': deps.delivery.userAgent,
-    };
-    const sent = await deps.sender.post(loaded.endpoint!.url, headers, row.body);
-    Context.current().heartbeat();
-    return { ref, row, headers, sent, attemptedAt: new Date(now() - sent.durationMs) };
-  });
+  const results = await mapConcurrent(
+    work,
+    deps.delivery.concurrencyPerEndpoint,
+    async ({ ref, row }) => {
+      const timestampSec = Math.floor(now() / 1000);
+      const headers: Record<string, string> = {
+        ...loaded.endpoint!.headers,
+        ...buildHeaders({ msgId: row.message_id, timestampSec, body: row.body, secrets }),
+        'content-type': 'application/json',
+        'user-agent': deps.delivery.userAgent,
+      };
+      const sent = await deps.sender.post(loaded.endpoint!.url, headers, row.body);
+      Context.current().heartbeat();
+      return { ref, row, headers, sent, attemptedAt: new Date(now() - sent.durationMs) };
+    },
+  );
 
-  const t2 = performance.now();
   const policy: RetryPolicy = {
     schedule: deps.delivery.retryScheduleMs,
     jitter: deps.delivery.jitter,
@@ -94,7 +115,13 @@ export async function deliverDue(deps: DeliverDeps, input: DeliverDueInput): Pro
   let succeeded = 0;
   let failed = 0;
   const attempts: Record<string, unknown>[] = [];
-  const updates: { id: string; status: string; attempt_count: number; next_attempt_at: string | null; last_attempt_at: string }[] = [];
+  const updates: {
+    id: string;
+    status: string;
+    attempt_count: number;
+    next_attempt_at: string | null;
+    last_attempt_at: string;
+  }[] = [];
   const events: DeliveryEvent[] = [];
   const operational: OperationalEvent[] = [];
   for (const { ref, row, headers, sent, attemptedAt } of results) {
@@ -129,7 +156,10 @@ export async function deliverDue(deps: DeliverDeps, input: DeliverDueInput): Pro
       // A manual attempt never reschedules; the delivery keeps whatever state it had (a PENDING
       // one keeps its scheduled retry).
       status = row.status;
-      next = row.status === 'PENDING' && row.next_attempt_at ? row.next_attempt_at.getTime() - now() : null;
+      next =
+        row.status === 'PENDING' && row.next_attempt_at
+          ? row.next_attempt_at.getTime() - now()
+          : null;
     } else {
       failed++;
       next = nextDelay(attemptsMade, outcome, policy, random);
@@ -143,7 +173,14 @@ export async function deliverDue(deps: DeliverDeps, input: DeliverDueInput): Pro
       last_attempt_at: attemptedAt.toISOString(),
     });
     if (row.application_kind === 'customer') {
-      const type = operationalEventFor(verdict, status, row.attempt_count, attemptsMade, ref.manual === true, deps.delivery.failingEventAfterAttempts);
+      const type = operationalEventFor(
+        verdict,
+        status,
+        row.attempt_count,
+        attemptsMade,
+        ref.manual === true,
+        deps.delivery.failingEventAfterAttempts,
+      );
       if (type) {
         operational.push({
           type,
@@ -154,7 +191,12 @@ export async function deliverDue(deps: DeliverDeps, input: DeliverDueInput): Pro
             eventType: row.event_type,
             endpointId: input.endpointId,
             deliveryId: row.id,
-            lastAttempt: { id: attemptId, timestamp: attemptedAt.toISOString(), responseStatusCode: sent.status, errorKind: sent.errorKind },
+            lastAttempt: {
+              id: attemptId,
+              timestamp: attemptedAt.toISOString(),
+              responseStatusCode: sent.status,
+              errorKind: sent.errorKind,
+            },
           },
         });
       }
@@ -176,10 +218,19 @@ export async function deliverDue(deps: DeliverDeps, input: DeliverDueInput): Pro
     const isOperational = results[0].row.application_kind === 'operational';
     const handOff = await deps.db.withTenant(input.tenantId, async (tx) => {
       await record(tx, input.endpointId, attempts, updates);
-      if (gone && (await disableEndpoint(tx, input.endpointId, 'The receiver answered 410 Gone')) && !isOperational) {
+      if (
+        gone &&
+        (await disableEndpoint(tx, input.endpointId, 'The receiver answered 410 Gone')) &&
+        !isOperational
+      ) {
         operational.push({
           type: 'endpoint.disabled',
-          data: { applicationId, endpointId: input.endpointId, reason: 'The receiver answered 410 Gone', failingSince: null },
+          data: {
+            applicationId,
+            endpointId: input.endpointId,
+            reason: 'The receiver answered 410 Gone',
+            failingSince: null,
+          },
         });
       }
       await notifyDeliveryEvents(tx, events);
@@ -191,7 +242,6 @@ export async function deliverDue(deps: DeliverDeps, input: DeliverDueInput): Pro
   } else {
     nextDueAtMs = loaded.nextDueAtMs;
   }
-  if (process.env.HERALD_DEBUG_TIMING) process.stderr.write(`step n=${attempts.length} load=${(t1 - t0).toFixed(0)} send=${(t2 - t1).toFixed(0)} write=${(performance.now() - t2).toFixed(0)}\n`);
   return {
     endpoint: gone ? { ...endpoint, disabled: true } : endpoint,
     attempted: attempts.length,
@@ -255,7 +305,8 @@ async function load(tx: TenantTx, input: DeliverDueInput) {
         );
   }
   const deliveries = [...manual, ...due];
-  const nextDueAtMs = deliveries.length === 0 ? await nextDue(tx, input.endpointId, endpoint.fifo) : null;
+  const nextDueAtMs =
+    deliveries.length === 0 ? await nextDue(tx, input.endpointId, endpoint.fifo) : null;
   return { endpoint, secrets, deliveries, manualIds, nextDueAtMs };
 }
 
@@ -299,7 +350,11 @@ async function record(
   );
 }
 
-export async function disableEndpoint(tx: TenantTx, endpointId: string, reason: string): Promise<boolean> {
+export async function disableEndpoint(
+  tx: TenantTx,
+  endpointId: string,
+  reason: string,
+): Promise<boolean> {
   const rows = await tx.query(
     `UPDATE endpoints SET disabled_at = now(), disabled_reason = $3, updated_at = now()
       WHERE tenant_id = $1 AND id = $2 AND disabled_at IS NULL AND deleted_at IS NULL RETURNING id`,
@@ -321,7 +376,8 @@ export function operationalEventFor(
   manual: boolean,
   failingAfter: number,
 ): OperationalEvent['type'] | null {
-  if (verdict === 'success') return attemptsBefore >= failingAfter ? 'message.attempt.recovered' : null;
+  if (verdict === 'success')
+    return attemptsBefore >= failingAfter ? 'message.attempt.recovered' : null;
   if (manual) return null;
   if (status === 'EXHAUSTED') return 'message.attempt.exhausted';
   if (attemptsMade === failingAfter) return 'message.attempt.failing';
@@ -339,20 +395,34 @@ function snapshot(row: EndpointRow | undefined): EndpointSnapshot {
 
 function toOutcome(sent: SendResult, nowMs: number): AttemptOutcome {
   if (sent.status !== null && sent.errorKind !== 'redirect') {
-    return { kind: 'http', status: sent.status, retryAfterMs: parseRetryAfter(sent.retryAfter, nowMs) };
+    return {
+      kind: 'http',
+      status: sent.status,
+      retryAfterMs: parseRetryAfter(sent.retryAfter, nowMs),
+    };
   }
   if (sent.status !== null) return { kind: 'http', status: sent.status };
-  const error = sent.errorKind === 'ssrf' || sent.errorKind === 'redirect' || !sent.errorKind ? 'other' : sent.errorKind;
+  const error =
+    sent.errorKind === 'ssrf' || sent.errorKind === 'redirect' || !sent.errorKind
+      ? 'other'
+      : sent.errorKind;
   return { kind: 'network', error };
 }
 
 function redact(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(headers).map(([k, v]) => [k, SENSITIVE_HEADER.test(k) && k !== 'webhook-id' ? '[redacted]' : v]),
+    Object.entries(headers).map(([k, v]) => [
+      k,
+      SENSITIVE_HEADER.test(k) && k !== 'webhook-id' ? '[redacted]' : v,
+    ]),
   );
 }
 
-async function mapConcurrent<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapConcurrent<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {

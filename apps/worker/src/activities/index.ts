@@ -19,10 +19,18 @@ export function createActivities(deps: ActivityDeps) {
   return {
     deliverDue: (input: DeliverDueInput) => deliverDue(deps, input),
     laneSettings: async () => laneSettings(deps.delivery),
-    abandonDeliveries: (input: { tenantId: string; endpointId: string }) => abandonDeliveries(deps.db, input),
-    autoDisableEndpoint: (input: { tenantId: string; endpointId: string; failingSinceMs: number }) =>
-      autoDisableEndpoint(deps.db, deps.dispatcher, input),
-    reconcile: () => reconcile(deps.db, deps.dispatcher, { olderThanMs: deps.delivery.reconcileAfterMs, limit: 10_000 }),
+    abandonDeliveries: (input: { tenantId: string; endpointId: string }) =>
+      abandonDeliveries(deps.db, input),
+    autoDisableEndpoint: (input: {
+      tenantId: string;
+      endpointId: string;
+      failingSinceMs: number;
+    }) => autoDisableEndpoint(deps.db, deps.dispatcher, input),
+    reconcile: () =>
+      reconcile(deps.db, deps.dispatcher, {
+        olderThanMs: deps.delivery.reconcileAfterMs,
+        limit: 10_000,
+      }),
   };
 }
 

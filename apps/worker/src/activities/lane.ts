@@ -22,7 +22,10 @@ export function laneSettings(delivery: DeliveryConfig): LaneSettings {
  * A lane whose endpoint is gone or disabled gives up what was still pending: those deliveries
  * become FAILED (recoverEndpoint can send them again later).
  */
-export async function abandonDeliveries(db: Database, input: { tenantId: string; endpointId: string }): Promise<number> {
+export async function abandonDeliveries(
+  db: Database,
+  input: { tenantId: string; endpointId: string },
+): Promise<number> {
   return db.withTenant(input.tenantId, async (tx) => {
     const rows = await tx.query<{ id: string; message_id: string; application_id: string }>(
       `UPDATE deliveries SET status = 'FAILED', next_attempt_at = NULL, updated_at = now()
@@ -66,7 +69,12 @@ export async function autoDisableEndpoint(
         ? await publishOperationalEvents(tx, [
             {
               type: 'endpoint.disabled',
-              data: { applicationId: endpoint.application_id, endpointId: input.endpointId, reason, failingSince },
+              data: {
+                applicationId: endpoint.application_id,
+                endpointId: input.endpointId,
+                reason,
+                failingSince,
+              },
             },
           ])
         : [];

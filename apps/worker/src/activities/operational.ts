@@ -20,7 +20,10 @@ const nextId = createIdFactory();
  * caller's transaction, and returns the deliveries to hand to lanes after commit. A tenant
  * without an operational application (never enabled) gets nothing.
  */
-export async function publishOperationalEvents(tx: TenantTx, events: OperationalEvent[]): Promise<DispatchItem[]> {
+export async function publishOperationalEvents(
+  tx: TenantTx,
+  events: OperationalEvent[],
+): Promise<DispatchItem[]> {
   if (events.length === 0) return [];
   const [app] = await tx.query<{ id: string }>(
     `SELECT id FROM applications WHERE tenant_id = $1 AND kind = 'operational'`,
@@ -34,7 +37,11 @@ export async function publishOperationalEvents(tx: TenantTx, events: Operational
     applicationId: app.id,
     eventType: event.type,
     eventId: null,
-    payloadJson: JSON.stringify({ type: event.type, timestamp: createdAt.toISOString(), data: event.data }),
+    payloadJson: JSON.stringify({
+      type: event.type,
+      timestamp: createdAt.toISOString(),
+      data: event.data,
+    }),
     channels: null,
     event,
   }));
@@ -42,12 +49,29 @@ export async function publishOperationalEvents(tx: TenantTx, events: Operational
     endpoints
       .filter((e) =>
         matchesEndpoint(
-          { eventTypes: e.eventTypes, channels: e.channels, payloadFilter: e.payloadFilter as PayloadFilter | null },
-          { eventType: m.eventType, channels: null, payload: { type: m.event.type, data: m.event.data } },
+          {
+            eventTypes: e.eventTypes,
+            channels: e.channels,
+            payloadFilter: e.payloadFilter as PayloadFilter | null,
+          },
+          {
+            eventType: m.eventType,
+            channels: null,
+            payload: { type: m.event.type, data: m.event.data },
+          },
         ),
       )
-      .map((e) => ({ id: nextId('dlv'), applicationId: app.id, messageId: m.id, endpointId: e.id })),
+      .map((e) => ({
+        id: nextId('dlv'),
+        applicationId: app.id,
+        messageId: m.id,
+        endpointId: e.id,
+      })),
   );
   await new PublishRepository(tx).insert(messages, deliveries, createdAt);
-  return deliveries.map((d) => ({ deliveryId: d.id, messageId: d.messageId, endpointId: d.endpointId }));
+  return deliveries.map((d) => ({
+    deliveryId: d.id,
+    messageId: d.messageId,
+    endpointId: d.endpointId,
+  }));
 }

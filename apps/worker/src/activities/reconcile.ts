@@ -12,7 +12,11 @@ export interface Dispatch {
  * between the API's commit and its signal, Temporal being down during a publish, and a lane that
  * ended while work remained. Waking a running lane is harmless.
  */
-export async function reconcile(db: Database, dispatcher: Dispatch, options: { olderThanMs: number; limit: number }): Promise<number> {
+export async function reconcile(
+  db: Database,
+  dispatcher: Dispatch,
+  options: { olderThanMs: number; limit: number },
+): Promise<number> {
   const rows = (await db.withSystem((m) =>
     m.query(
       `SELECT DISTINCT tenant_id, endpoint_id FROM deliveries

@@ -20,10 +20,21 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+);
 
 const allowLoopback = () =>
-  new WebhookSender({ timeoutMs: 500, excerptBytes: 4096, allowList: ['127.0.0.0/8'], connectionsPerOrigin: 4 });
+  new WebhookSender({
+    timeoutMs: 500,
+    excerptBytes: 4096,
+    allowList: ['127.0.0.0/8'],
+    connectionsPerOrigin: 4,
+  });
 
 describe('WebhookSender', () => {
   it('posts and captures status and body excerpt', async () => {
@@ -71,12 +82,19 @@ describe('WebhookSender', () => {
   });
 
   it('refuses loopback at connect time when it is not allow-listed, literal or by name', async () => {
-    const sender = new WebhookSender({ timeoutMs: 500, excerptBytes: 4096, allowList: [], connectionsPerOrigin: 4 });
+    const sender = new WebhookSender({
+      timeoutMs: 500,
+      excerptBytes: 4096,
+      allowList: [],
+      connectionsPerOrigin: 4,
+    });
     hits.length = 0;
     const port = new URL(base).port;
     expect((await sender.post(`${base}/ok`, {}, '{}')).errorKind).toBe('ssrf');
     expect((await sender.post(`http://localhost:${port}/ok`, {}, '{}')).errorKind).toBe('ssrf');
-    expect((await sender.post(`http://[::ffff:127.0.0.1]:${port}/ok`, {}, '{}')).errorKind).toBe('ssrf');
+    expect((await sender.post(`http://[::ffff:127.0.0.1]:${port}/ok`, {}, '{}')).errorKind).toBe(
+      'ssrf',
+    );
     expect(hits).toEqual([]);
     await sender.close();
   });

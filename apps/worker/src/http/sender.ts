@@ -1,6 +1,13 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { Agent, errors as undiciErrors } from 'undici';
-import { isAddressAllowed, isHostAllowListed, parseAllowList, parseIp, type AllowList, type NetworkErrorKind } from '@herald/domain';
+import {
+  isAddressAllowed,
+  isHostAllowListed,
+  parseAllowList,
+  parseIp,
+  type AllowList,
+  type NetworkErrorKind,
+} from '@herald/domain';
 
 export type SendErrorKind = NetworkErrorKind | 'ssrf' | 'redirect';
 
@@ -52,11 +59,18 @@ export class WebhookSender {
             if (error) return callback(error, '', 4);
             const list = addresses as unknown as LookupAddress[];
             const hostAllowed = isHostAllowListed(hostname, allowList);
-            const refused = hostAllowed ? undefined : list.find((a) => !isAddressAllowed(a.address, allowList).allowed);
+            const refused = hostAllowed
+              ? undefined
+              : list.find((a) => !isAddressAllowed(a.address, allowList).allowed);
             if (refused) {
-              return callback(new SsrfRefusal(`${hostname} resolved to a disallowed address`), '', 4);
+              return callback(
+                new SsrfRefusal(`${hostname} resolved to a disallowed address`),
+                '',
+                4,
+              );
             }
-            if ((lookupOptions as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+            if ((lookupOptions as { all?: boolean }).all)
+              return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
             return callback(null, list[0].address, list[0].family);
           });
         },
@@ -82,7 +96,10 @@ export class WebhookSender {
       return done({ errorKind: 'other', errorMessage: 'Invalid URL' });
     }
     const literal = parseIp(target.hostname.replace(/^\[|\]$/g, ''));
-    if (literal && !isAddressAllowed(target.hostname.replace(/^\[|\]$/g, ''), this.allowList).allowed) {
+    if (
+      literal &&
+      !isAddressAllowed(target.hostname.replace(/^\[|\]$/g, ''), this.allowList).allowed
+    ) {
       return done({ errorKind: 'ssrf', errorMessage: `Address ${target.hostname} is not allowed` });
     }
     try {
@@ -101,7 +118,9 @@ export class WebhookSender {
         status,
         excerpt,
         retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : (retryAfter ?? null),
-        ...(status >= 300 && status < 400 ? { errorKind: 'redirect' as const, errorMessage: 'Redirects are not followed' } : {}),
+        ...(status >= 300 && status < 400
+          ? { errorKind: 'redirect' as const, errorMessage: 'Redirects are not followed' }
+          : {}),
       });
     } catch (error) {
       return done(classifyError(error));
@@ -114,7 +133,10 @@ export class WebhookSender {
 }
 
 /** Reads up to `limit` bytes, then drops the rest without waiting for it. */
-async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number): Promise<string | null> {
+async function readExcerpt(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  limit: number,
+): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;
@@ -134,7 +156,12 @@ async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): void }, li
 }
 
 function classifyError(error: unknown): Partial<SendResult> {
-  const e = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = error as {
+    code?: string;
+    name?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
   const code = e.code ?? e.cause?.code ?? '';
   const message = e.message ?? String(error);
   if (error instanceof SsrfRefusal || e.cause instanceof SsrfRefusal || code === 'HERALD_SSRF') {
@@ -151,10 +178,16 @@ function classifyError(error: unknown): Partial<SendResult> {
     return { errorKind: 'timeout', errorMessage: message };
   }
   if (code === 'ECONNREFUSED') return { errorKind: 'refused', errorMessage: message };
-  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || error instanceof undiciErrors.SocketError) {
+  if (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'UND_ERR_SOCKET' ||
+    error instanceof undiciErrors.SocketError
+  ) {
     return { errorKind: 'reset', errorMessage: message };
   }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA') return { errorKind: 'dns', errorMessage: message };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA')
+    return { errorKind: 'dns', errorMessage: message };
   if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code) || /certificate|tls/i.test(message)) {
     return { errorKind: 'tls', errorMessage: message };
   }

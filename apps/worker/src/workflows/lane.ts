@@ -9,7 +9,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { CircuitState, DeliverDueResult, EnqueueSignal, LaneInput, LaneSettings, LaneState } from '@herald/temporal/names';
+import type {
+  CircuitState,
+  DeliverDueResult,
+  EnqueueSignal,
+  LaneInput,
+  LaneSettings,
+  LaneState,
+} from '@herald/temporal/names';
 
 export const enqueueSignal = defineSignal<[EnqueueSignal]>('enqueue');
 
@@ -37,7 +44,12 @@ export async function laneWorkflow(input: LaneInput): Promise<void> {
   const settings: LaneSettings = await laneSettings();
   const state: LaneState = input.state ?? {
     manual: [],
-    circuit: { status: 'closed', consecutiveFailures: 0, openUntilMs: null, cooldownMs: settings.circuitCooldownMs },
+    circuit: {
+      status: 'closed',
+      consecutiveFailures: 0,
+      openUntilMs: null,
+      cooldownMs: settings.circuitCooldownMs,
+    },
     failingSinceMs: null,
   };
   const { tenantId, endpointId } = input;
@@ -49,7 +61,8 @@ export async function laneWorkflow(input: LaneInput): Promise<void> {
   setHandler(enqueueSignal, ({ deliveries }) => {
     woken = true;
     for (const d of deliveries) {
-      if (d.manual && !state.manual.some((m) => m.deliveryId === d.deliveryId)) state.manual.push(d);
+      if (d.manual && !state.manual.some((m) => m.deliveryId === d.deliveryId))
+        state.manual.push(d);
     }
   });
 
@@ -58,17 +71,22 @@ export async function laneWorkflow(input: LaneInput): Promise<void> {
     if (circuit.status === 'open') {
       const waitMs = (circuit.openUntilMs ?? 0) - Date.now();
       // While open, only manual sends (an operator testing the endpoint) go out.
-      if (waitMs > 0 && !(await condition(() => state.manual.length > 0, waitMs))) circuit.status = 'half-open';
+      if (waitMs > 0 && !(await condition(() => state.manual.length > 0, waitMs)))
+        circuit.status = 'half-open';
       else if (waitMs <= 0) circuit.status = 'half-open';
     }
 
     woken = false;
-    const limit = circuit.status !== 'closed' || ratePerSecond === undefined ? 1 : batchLimit(settings, ratePerSecond);
+    const limit =
+      circuit.status !== 'closed' || ratePerSecond === undefined
+        ? 1
+        : batchLimit(settings, ratePerSecond);
     const manual = state.manual.splice(0, MAX_MANUAL_PER_STEP);
     const startedAt = Date.now();
     // A healthy, unthrottled lane runs several steps at once on consecutive slices of what is due,
     // so one slow receiver response does not hold up the rest. FIFO lanes never do (one in flight).
-    const steps = circuit.status === 'closed' && ratePerSecond === null && !fifo ? settings.parallelSteps : 1;
+    const steps =
+      circuit.status === 'closed' && ratePerSecond === null && !fifo ? settings.parallelSteps : 1;
     const results = await Promise.all(
       Array.from({ length: steps }, (_, i) =>
         deliverDue({
@@ -90,7 +108,10 @@ export async function laneWorkflow(input: LaneInput): Promise<void> {
       return;
     }
     recordOutcome(state, result.succeeded, result.failed, settings, Date.now());
-    if (state.failingSinceMs !== null && Date.now() - state.failingSinceMs >= settings.autoDisableAfterMs) {
+    if (
+      state.failingSinceMs !== null &&
+      Date.now() - state.failingSinceMs >= settings.autoDisableAfterMs
+    ) {
       await autoDisableEndpoint({ tenantId, endpointId, failingSinceMs: state.failingSinceMs });
       await abandonDeliveries({ tenantId, endpointId });
       return;
@@ -101,7 +122,11 @@ export async function laneWorkflow(input: LaneInput): Promise<void> {
       if (earliestNext > Date.now()) await sleep(earliestNext - Date.now());
     }
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > settings.maxHistoryEvents || info.historySize > MAX_HISTORY_BYTES) {
+    if (
+      info.continueAsNewSuggested ||
+      info.historyLength > settings.maxHistoryEvents ||
+      info.historySize > MAX_HISTORY_BYTES
+    ) {
       await continueAsNew<typeof laneWorkflow>({ tenantId, endpointId, state });
     }
 
@@ -131,7 +156,13 @@ function batchLimit(settings: LaneSettings, ratePerSecond: number | null): numbe
   return Math.max(1, Math.min(settings.batchSize, Math.floor(ratePerSecond)));
 }
 
-function recordOutcome(state: LaneState, succeeded: number, failed: number, settings: LaneSettings, nowMs: number): void {
+function recordOutcome(
+  state: LaneState,
+  succeeded: number,
+  failed: number,
+  settings: LaneSettings,
+  nowMs: number,
+): void {
   const circuit = state.circuit;
   if (succeeded > 0) {
     circuit.status = 'closed';
@@ -148,7 +179,10 @@ function recordOutcome(state: LaneState, succeeded: number, failed: number, sett
     // The probe failed: stay away longer each time.
     circuit.cooldownMs = Math.min(circuit.cooldownMs * 2, settings.circuitMaxCooldownMs);
     open(circuit, nowMs);
-  } else if (circuit.status === 'closed' && circuit.consecutiveFailures >= settings.circuitFailureThreshold) {
+  } else if (
+    circuit.status === 'closed' &&
+    circuit.consecutiveFailures >= settings.circuitFailureThreshold
+  ) {
     open(circuit, nowMs);
   }
 }

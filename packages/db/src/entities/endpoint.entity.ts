@@ -7,7 +7,8 @@ export class EndpointEntity {
   @Column('text', { name: 'application_id' }) applicationId!: string;
   @Column('text') url!: string;
   @Column('text', { default: '' }) description!: string;
-  @Column('text', { name: 'event_types', array: true, nullable: true }) eventTypes!: string[] | null;
+  @Column('text', { name: 'event_types', array: true, nullable: true }) eventTypes!:
+    string[] | null;
   @Column('text', { array: true, nullable: true }) channels!: string[] | null;
   @Column('jsonb', { name: 'payload_filter', nullable: true })
   payloadFilter!: Record<string, unknown> | null;

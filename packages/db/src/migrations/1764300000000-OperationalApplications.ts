@@ -16,6 +16,8 @@ export class OperationalApplications1764300000000 implements MigrationInterface 
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP INDEX applications_one_operational; ALTER TABLE applications DROP COLUMN kind;`);
+    await q.query(
+      `DROP INDEX applications_one_operational; ALTER TABLE applications DROP COLUMN kind;`,
+    );
   }
 }

@@ -16,6 +16,8 @@ export class LaneIndexes1764400000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP INDEX deliveries_endpoint_due_idx; DROP INDEX deliveries_endpoint_fifo_idx;`);
+    await q.query(
+      `DROP INDEX deliveries_endpoint_due_idx; DROP INDEX deliveries_endpoint_fifo_idx;`,
+    );
   }
 }

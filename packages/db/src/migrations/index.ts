@@ -4,4 +4,9 @@ import { LaneIndexes1764400000000 } from './1764400000000-LaneIndexes';
 import { RestrictUsers1764500000000 } from './1764500000000-RestrictUsers';
 
 export { TENANT_TABLES } from './1764200000000-Initial';
-export const MIGRATIONS = [Initial1764200000000, OperationalApplications1764300000000, LaneIndexes1764400000000, RestrictUsers1764500000000];
+export const MIGRATIONS = [
+  Initial1764200000000,
+  OperationalApplications1764300000000,
+  LaneIndexes1764400000000,
+  RestrictUsers1764500000000,
+];

@@ -52,7 +52,10 @@ export class ApplicationRepository {
     return (await this.findOperational()) as ApplicationEntity;
   }
 
-  async update(entity: ApplicationEntity, fields: Partial<ApplicationFields>): Promise<ApplicationEntity> {
+  async update(
+    entity: ApplicationEntity,
+    fields: Partial<ApplicationFields>,
+  ): Promise<ApplicationEntity> {
     Object.assign(entity, fields, { updatedAt: new Date() });
     return this.repo.save(entity);
   }

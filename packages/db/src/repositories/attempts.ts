@@ -24,7 +24,8 @@ export class AttemptRepository {
       .createQueryBuilder('a')
       .where('a.tenant_id = :tenantId', { tenantId: this.tx.tenantId });
     if (filter.messageId) qb.andWhere('a.message_id = :messageId', { messageId: filter.messageId });
-    if (filter.endpointId) qb.andWhere('a.endpoint_id = :endpointId', { endpointId: filter.endpointId });
+    if (filter.endpointId)
+      qb.andWhere('a.endpoint_id = :endpointId', { endpointId: filter.endpointId });
     if (filter.status) qb.andWhere('a.status = :status', { status: filter.status });
     return paginate(qb, page);
   }

@@ -95,9 +95,7 @@ export class SystemRepository {
   }
 
   findMember(tenantId: string, userId: string): Promise<MemberEntity | null> {
-    return this.manager
-      .getRepository(MemberEntity)
-      .findOneBy({ tenantId, userId });
+    return this.manager.getRepository(MemberEntity).findOneBy({ tenantId, userId });
   }
 
   findActiveApiKey(keyHash: string): Promise<ApiKeyEntity | null> {
@@ -214,7 +212,10 @@ export class ApiKeyRepository {
   }
 
   async revoke(id: string): Promise<void> {
-    await this.repo.update({ id, tenantId: this.tx.tenantId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.repo.update(
+      { id, tenantId: this.tx.tenantId, revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
   }
 }
 

@@ -53,14 +53,19 @@ export class MessageRepository {
   }
 
   listDeliveries(
-    filter: { endpointId?: string | null; messageId?: string | null; status?: DeliveryStatus | null },
+    filter: {
+      endpointId?: string | null;
+      messageId?: string | null;
+      status?: DeliveryStatus | null;
+    },
     page: PageArgs,
   ): Promise<Page<DeliveryEntity>> {
     const qb = this.tx.manager
       .getRepository(DeliveryEntity)
       .createQueryBuilder('d')
       .where('d.tenant_id = :tenantId', { tenantId: this.tx.tenantId });
-    if (filter.endpointId) qb.andWhere('d.endpoint_id = :endpointId', { endpointId: filter.endpointId });
+    if (filter.endpointId)
+      qb.andWhere('d.endpoint_id = :endpointId', { endpointId: filter.endpointId });
     if (filter.messageId) qb.andWhere('d.message_id = :messageId', { messageId: filter.messageId });
     if (filter.status) qb.andWhere('d.status = :status', { status: filter.status });
     return paginate(qb, page);

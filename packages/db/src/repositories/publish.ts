@@ -80,7 +80,12 @@ export class PublishRepository {
     windowMs: number,
   ): Promise<Map<string, string>> {
     if (claims.length === 0) return new Map();
-    const rows = await this.tx.query<{ application_id: string; key: string; message_id: string; claimed: boolean }>(
+    const rows = await this.tx.query<{
+      application_id: string;
+      key: string;
+      message_id: string;
+      claimed: boolean;
+    }>(
       `WITH wanted AS (
          SELECT * FROM jsonb_to_recordset($2::jsonb) AS c(application_id text, key text, message_id text)
        ), claimed AS (
@@ -95,26 +100,43 @@ export class PublishRepository {
          FROM wanted w LEFT JOIN claimed c ON c.application_id = w.application_id AND c.key = w.key`,
       [
         this.tx.tenantId,
-        JSON.stringify(claims.map((c) => ({ application_id: c.applicationId, key: c.key, message_id: c.messageId }))),
+        JSON.stringify(
+          claims.map((c) => ({
+            application_id: c.applicationId,
+            key: c.key,
+            message_id: c.messageId,
+          })),
+        ),
         windowMs,
       ],
     );
     const lost = rows.filter((r) => !r.claimed);
     if (lost.length === 0) return new Map();
     // Keys held by earlier messages: a fresh statement sees rows that committed meanwhile.
-    const existing = await this.tx.query<{ application_id: string; key: string; message_id: string }>(
+    const existing = await this.tx.query<{
+      application_id: string;
+      key: string;
+      message_id: string;
+    }>(
       `SELECT k.application_id, k.key, k.message_id
          FROM idempotency_keys k
          JOIN jsonb_to_recordset($2::jsonb) AS c(application_id text, key text)
            ON c.application_id = k.application_id AND c.key = k.key
         WHERE k.tenant_id = $1`,
-      [this.tx.tenantId, JSON.stringify(lost.map((c) => ({ application_id: c.application_id, key: c.key })))],
+      [
+        this.tx.tenantId,
+        JSON.stringify(lost.map((c) => ({ application_id: c.application_id, key: c.key }))),
+      ],
     );
     return new Map(existing.map((r) => [idempotencySlot(r.application_id, r.key), r.message_id]));
   }
 
   /** Messages and their deliveries in one statement; the payload travels as JSON text. */
-  async insert(messages: NewMessageRow[], deliveries: NewDeliveryRow[], createdAt: Date): Promise<void> {
+  async insert(
+    messages: NewMessageRow[],
+    deliveries: NewDeliveryRow[],
+    createdAt: Date,
+  ): Promise<void> {
     if (messages.length === 0) return;
     await this.tx.query(
       `WITH m AS (

@@ -1,4 +1,15 @@
-import { Arg, Args, ArgsType, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  ID,
+  InputType,
+  Mutation,
+  Query,
+  Resolver,
+} from 'type-graphql';
 import type { Role as RoleName } from '@herald/domain';
 import { requireTenant } from '../../auth/principal';
 import type { ApiContext } from '../../context';
@@ -10,7 +21,10 @@ import { ApiKey, ApiKeyConnection, CreateApiKeyPayload, toApiKey } from './api-k
 @InputType()
 export class CreateApiKeyInput {
   @Field() name!: string;
-  @Field(() => Role, { nullable: true, description: 'Default developer; never above your own role.' })
+  @Field(() => Role, {
+    nullable: true,
+    description: 'Default developer; never above your own role.',
+  })
   role?: RoleName | null;
   @Field(() => Date, { nullable: true }) expiresAt?: Date | null;
 }
@@ -38,6 +52,13 @@ export class ApiKeyResolver {
   @Query(() => ApiKeyConnection)
   async apiKeys(@Args() args: ApiKeysArgs, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'manage_api_keys');
-    return toConnection(await ctx.services.apiKeys.list(tenantId, args.includeRevoked ?? false, toPageArgs(args, 'key')), toApiKey);
+    return toConnection(
+      await ctx.services.apiKeys.list(
+        tenantId,
+        args.includeRevoked ?? false,
+        toPageArgs(args, 'key'),
+      ),
+      toApiKey,
+    );
   }
 }

@@ -1,4 +1,10 @@
-import { ApiKeyRepository, type ApiKeyEntity, type Database, type Page, type PageArgs } from '@herald/db';
+import {
+  ApiKeyRepository,
+  type ApiKeyEntity,
+  type Database,
+  type Page,
+  type PageArgs,
+} from '@herald/db';
 import { ForbiddenError, NotFoundError, ValidationError, type Role } from '@herald/domain';
 import type { TenantPrincipal } from '../../auth/principal';
 import { requireText, validateIdArg } from '../common/validate';
@@ -19,9 +25,14 @@ export class ApiKeyService {
   ): Promise<{ apiKey: ApiKeyEntity; key: string }> {
     const name = requireText('name', input.name, 128);
     const role = input.role ?? 'developer';
-    if (role === 'owner') throw new ValidationError('API keys can be admin, developer or viewer', { field: 'role' });
-    if (RANK[role] > RANK[actor.role]) throw new ForbiddenError(`A ${actor.role} cannot create a ${role} key`);
-    if (input.expiresAt && (Number.isNaN(input.expiresAt.getTime()) || input.expiresAt.getTime() <= Date.now())) {
+    if (role === 'owner')
+      throw new ValidationError('API keys can be admin, developer or viewer', { field: 'role' });
+    if (RANK[role] > RANK[actor.role])
+      throw new ForbiddenError(`A ${actor.role} cannot create a ${role} key`);
+    if (
+      input.expiresAt &&
+      (Number.isNaN(input.expiresAt.getTime()) || input.expiresAt.getTime() <= Date.now())
+    ) {
       throw new ValidationError('expiresAt must be in the future', { field: 'expiresAt' });
     }
     const minted = mintApiKey();
@@ -44,7 +55,8 @@ export class ApiKeyService {
       const repo = new ApiKeyRepository(tx);
       const found = await repo.findById(id);
       if (!found) throw new NotFoundError(`API key ${id} not found`);
-      if (RANK[found.role] > RANK[actor.role]) throw new ForbiddenError(`A ${actor.role} cannot revoke a ${found.role} key`);
+      if (RANK[found.role] > RANK[actor.role])
+        throw new ForbiddenError(`A ${actor.role} cannot revoke a ${found.role} key`);
       await repo.revoke(id);
       return (await repo.findById(id)) as ApiKeyEntity;
     });
@@ -53,6 +65,8 @@ export class ApiKeyService {
   }
 
   list(tenantId: string, includeRevoked: boolean, page: PageArgs): Promise<Page<ApiKeyEntity>> {
-    return this.db.withTenant(tenantId, (tx) => new ApiKeyRepository(tx).list({ includeRevoked }, page));
+    return this.db.withTenant(tenantId, (tx) =>
+      new ApiKeyRepository(tx).list({ includeRevoked }, page),
+    );
   }
 }

@@ -4,7 +4,11 @@ import { requireTenant } from '../../auth/principal';
 import type { ApiContext } from '../../context';
 import { toConnection } from '../common/connection';
 import { toPageArgs } from '../common/page';
-import { ApplicationsArgs, CreateApplicationInput, UpdateApplicationInput } from './application.input';
+import {
+  ApplicationsArgs,
+  CreateApplicationInput,
+  UpdateApplicationInput,
+} from './application.input';
 import { Application, ApplicationConnection, toApplication } from './application.type';
 
 @Resolver(() => Application)
@@ -41,9 +45,10 @@ export class ApplicationResolver {
     if ((id == null) === (uid == null)) {
       throw new ValidationError('Give exactly one of id or uid', { field: 'id' });
     }
-    const app = id != null
-      ? await ctx.services.applications.getById(tenantId, id)
-      : await ctx.services.applications.get(tenantId, uid as string);
+    const app =
+      id != null
+        ? await ctx.services.applications.getById(tenantId, id)
+        : await ctx.services.applications.get(tenantId, uid as string);
     return toApplication(app);
   }
 
@@ -56,7 +61,10 @@ export class ApplicationResolver {
     return toApplication(await ctx.services.applications.enableOperational(tenantId));
   }
 
-  @Query(() => Application, { nullable: true, description: 'Null until enableOperationalWebhooks.' })
+  @Query(() => Application, {
+    nullable: true,
+    description: 'Null until enableOperationalWebhooks.',
+  })
   async operationalApplication(@Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'read');
     const app = await ctx.services.applications.findOperational(tenantId);

@@ -1,6 +1,23 @@
-import { ApplicationRepository, type ApplicationEntity, type Database, type Page, type PageArgs } from '@herald/db';
-import { ConflictError, NotFoundError, ValidationError, validateApplicationUid } from '@herald/domain';
-import { checkName, requireText, validateIdArg, validateMetadata, validateRateLimit } from '../common/validate';
+import {
+  ApplicationRepository,
+  type ApplicationEntity,
+  type Database,
+  type Page,
+  type PageArgs,
+} from '@herald/db';
+import {
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+  validateApplicationUid,
+} from '@herald/domain';
+import {
+  checkName,
+  requireText,
+  validateIdArg,
+  validateMetadata,
+  validateRateLimit,
+} from '../common/validate';
 import type { CreateApplicationInput, UpdateApplicationInput } from './application.input';
 
 export class ApplicationService {
@@ -16,25 +33,36 @@ export class ApplicationService {
     return this.db.withTenant(tenantId, async (tx) => {
       const repo = new ApplicationRepository(tx);
       if (fields.uid && (await repo.findByUid(fields.uid))) {
-        throw new ConflictError(`An application with uid "${fields.uid}" already exists`, { field: 'uid' });
+        throw new ConflictError(`An application with uid "${fields.uid}" already exists`, {
+          field: 'uid',
+        });
       }
       return repo.create(fields);
     });
   }
 
-  update(tenantId: string, idOrUid: string, input: UpdateApplicationInput): Promise<ApplicationEntity> {
+  update(
+    tenantId: string,
+    idOrUid: string,
+    input: UpdateApplicationInput,
+  ): Promise<ApplicationEntity> {
     const changes: Partial<ApplicationEntity> = {};
     if (input.name !== undefined) changes.name = requireText('name', input.name);
     if (input.uid !== undefined) changes.uid = checkUid(input.uid);
     if (input.rateLimitPerSecond !== undefined) {
-      changes.rateLimitPerSecond = validateRateLimit('rateLimitPerSecond', input.rateLimitPerSecond);
+      changes.rateLimitPerSecond = validateRateLimit(
+        'rateLimitPerSecond',
+        input.rateLimitPerSecond,
+      );
     }
     if (input.metadata !== undefined) changes.metadata = validateMetadata(input.metadata);
     return this.db.withTenant(tenantId, async (tx) => {
       const repo = new ApplicationRepository(tx);
       const app = await findOrThrow(repo, idOrUid);
       if (changes.uid && changes.uid !== app.uid && (await repo.findByUid(changes.uid))) {
-        throw new ConflictError(`An application with uid "${changes.uid}" already exists`, { field: 'uid' });
+        throw new ConflictError(`An application with uid "${changes.uid}" already exists`, {
+          field: 'uid',
+        });
       }
       return repo.update(app, changes);
     });
@@ -50,7 +78,9 @@ export class ApplicationService {
   }
 
   get(tenantId: string, idOrUid: string): Promise<ApplicationEntity> {
-    return this.db.withTenant(tenantId, (tx) => findOrThrow(new ApplicationRepository(tx), idOrUid));
+    return this.db.withTenant(tenantId, (tx) =>
+      findOrThrow(new ApplicationRepository(tx), idOrUid),
+    );
   }
 
   getById(tenantId: string, id: string): Promise<ApplicationEntity> {
@@ -74,12 +104,19 @@ export class ApplicationService {
     return this.db.withTenant(tenantId, (tx) => new ApplicationRepository(tx).findOperational());
   }
 
-  list(tenantId: string, filter: { uid?: string | null; name?: string | null }, page: PageArgs): Promise<Page<ApplicationEntity>> {
+  list(
+    tenantId: string,
+    filter: { uid?: string | null; name?: string | null },
+    page: PageArgs,
+  ): Promise<Page<ApplicationEntity>> {
     return this.db.withTenant(tenantId, (tx) => new ApplicationRepository(tx).list(filter, page));
   }
 }
 
-export async function findOrThrow(repo: ApplicationRepository, idOrUid: string): Promise<ApplicationEntity> {
+export async function findOrThrow(
+  repo: ApplicationRepository,
+  idOrUid: string,
+): Promise<ApplicationEntity> {
   if (typeof idOrUid !== 'string' || idOrUid.length === 0 || idOrUid.length > 256) {
     throw new ValidationError('application must be an app_ id or a uid', { field: 'application' });
   }

@@ -15,7 +15,10 @@ export class PageInfo {
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, description: `Page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`,
+  })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Cursor from the previous page.' })
@@ -53,7 +56,10 @@ export function ConnectionType<T extends object>(node: ClassType<T>, name: strin
   return ConnectionClass;
 }
 
-export function toConnection<E extends { id: string }, T>(page: Page<E>, map: (row: E) => T): Connection<T> {
+export function toConnection<E extends { id: string }, T>(
+  page: Page<E>,
+  map: (row: E) => T,
+): Connection<T> {
   const nodes = page.items.map(map);
   return {
     nodes,

@@ -16,7 +16,8 @@ export function assertJsonDepth(value: unknown, field: string, maxDepth = MAX_JS
       throw new ValidationError(`${field} is nested more than ${maxDepth} levels deep`, { field });
     }
     for (const child of Array.isArray(current) ? current : Object.values(current)) {
-      if (child !== null && typeof child === 'object') stack.push({ value: child, depth: depth + 1 });
+      if (child !== null && typeof child === 'object')
+        stack.push({ value: child, depth: depth + 1 });
     }
   }
 }

@@ -8,7 +8,10 @@ export function toPageArgs(args: PageArgs, prefix: string): DbPageArgs {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw new ValidationError(`first must be between 1 and ${MAX_PAGE_SIZE}`, { field: 'first' });
   }
-  if (args.after != null && (args.after.length > 64 || !new RegExp(`^${prefix}_[0-9A-Z]+$`).test(args.after))) {
+  if (
+    args.after != null &&
+    (args.after.length > 64 || !new RegExp(`^${prefix}_[0-9A-Z]+$`).test(args.after))
+  ) {
     throw new ValidationError('after is not a valid cursor', { field: 'after' });
   }
   return { first, after: args.after ?? null };

@@ -30,10 +30,13 @@ export function validateRateLimit(field: string, value: number | null | undefine
 }
 
 /** Metadata is a flat map of short strings: searchable, displayable, never executable. */
-export function validateMetadata(value: Record<string, unknown> | null | undefined): Record<string, string> {
+export function validateMetadata(
+  value: Record<string, unknown> | null | undefined,
+): Record<string, string> {
   if (value == null) return {};
   const entries = Object.entries(value);
-  if (entries.length > 50) throw new ValidationError('metadata has more than 50 keys', { field: 'metadata' });
+  if (entries.length > 50)
+    throw new ValidationError('metadata has more than 50 keys', { field: 'metadata' });
   const out: Record<string, string> = {};
   for (const [key, v] of entries) {
     if (key.length === 0 || key.length > 64) {

@@ -1,4 +1,16 @@
-import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Field,
+  ID,
+  Int,
+  Mutation,
+  ObjectType,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import type { DeliveryEvent as DeliveryEventRow } from '@herald/db';
 import { requireTenant } from '../../auth/principal';
 import type { ApiContext } from '../../context';
@@ -11,7 +23,8 @@ export class DeliveryEvent {
   @Field(() => ID) applicationId!: string;
   @Field(() => ID) endpointId!: string;
   @Field(() => DeliveryStatus) status!: string;
-  @Field(() => ID, { nullable: true, description: 'The attempt that caused the change.' }) attemptId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The attempt that caused the change.' })
+  attemptId!: string | null;
   @Field(() => Int, { nullable: true }) httpStatus!: number | null;
 }
 
@@ -27,13 +40,18 @@ export class DeliveryResolver {
     return toDelivery(await ctx.services.deliveries.resendMessage(tenantId, messageId, endpointId));
   }
 
-  @Mutation(() => Delivery, { description: 'One more attempt of this delivery, now. Never reschedules.' })
+  @Mutation(() => Delivery, {
+    description: 'One more attempt of this delivery, now. Never reschedules.',
+  })
   async retryDelivery(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'write');
     return toDelivery(await ctx.services.deliveries.retryDelivery(tenantId, id));
   }
 
-  @Mutation(() => Int, { description: 'Re-sends every delivery to the endpoint that failed since `since`; returns how many.' })
+  @Mutation(() => Int, {
+    description:
+      'Re-sends every delivery to the endpoint that failed since `since`; returns how many.',
+  })
   recoverEndpoint(
     @Arg('id', () => ID) id: string,
     @Arg('since', () => Date) since: Date,
@@ -44,8 +62,11 @@ export class DeliveryResolver {
   }
 
   @Subscription(() => DeliveryEvent, {
-    description: "Live delivery log of one application (graphql-ws on /graphql).",
-    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { application: string }, ApiContext>) => {
+    description: 'Live delivery log of one application (graphql-ws on /graphql).',
+    subscribe: async ({
+      args,
+      context,
+    }: SubscribeResolverData<unknown, { application: string }, ApiContext>) => {
       const { tenantId } = requireTenant(context.principal, 'read');
       const app = await context.services.applications.get(tenantId, args.application);
       return context.services.events.subscribe(tenantId, app.id);

@@ -1,4 +1,10 @@
-import { type Database, type DeliveryEntity, DeliveryEntity as DeliveryRow, EndpointRepository, MessageRepository } from '@herald/db';
+import {
+  type Database,
+  type DeliveryEntity,
+  DeliveryEntity as DeliveryRow,
+  EndpointRepository,
+  MessageRepository,
+} from '@herald/db';
 import { ConflictError, createIdFactory, NotFoundError, ValidationError } from '@herald/domain';
 import type { DeliveryDispatcher } from '../message/message.service';
 import { validateIdArg } from '../common/validate';
@@ -13,7 +19,11 @@ export class DeliveryControlService {
   ) {}
 
   /** Sends a message to an endpoint once more (a new delivery if it never went there). */
-  async resendMessage(tenantId: string, messageId: string, endpointId: string): Promise<DeliveryEntity> {
+  async resendMessage(
+    tenantId: string,
+    messageId: string,
+    endpointId: string,
+  ): Promise<DeliveryEntity> {
     validateIdArg('messageId', messageId, 'msg');
     validateIdArg('endpointId', endpointId, 'ep');
     this.requireDelivery();
@@ -43,7 +53,9 @@ export class DeliveryControlService {
         }),
       );
     });
-    this.dispatcher.dispatch(tenantId, [{ deliveryId: delivery.id, messageId, endpointId, manual: true }]);
+    this.dispatcher.dispatch(tenantId, [
+      { deliveryId: delivery.id, messageId, endpointId, manual: true },
+    ]);
     return delivery;
   }
 
@@ -52,7 +64,9 @@ export class DeliveryControlService {
     validateIdArg('id', deliveryId, 'dlv');
     this.requireDelivery();
     const delivery = await this.db.withTenant(tenantId, async (tx) => {
-      const found = await tx.manager.getRepository(DeliveryRow).findOneBy({ tenantId, id: deliveryId });
+      const found = await tx.manager
+        .getRepository(DeliveryRow)
+        .findOneBy({ tenantId, id: deliveryId });
       if (!found) throw new NotFoundError(`Delivery ${deliveryId} not found`);
       const endpoint = await new EndpointRepository(tx).findById(found.endpointId);
       if (!endpoint) throw new NotFoundError('The endpoint of this delivery was deleted');
@@ -60,7 +74,12 @@ export class DeliveryControlService {
       return found;
     });
     this.dispatcher.dispatch(tenantId, [
-      { deliveryId: delivery.id, messageId: delivery.messageId, endpointId: delivery.endpointId, manual: true },
+      {
+        deliveryId: delivery.id,
+        messageId: delivery.messageId,
+        endpointId: delivery.endpointId,
+        manual: true,
+      },
     ]);
     return delivery;
   }
@@ -71,7 +90,8 @@ export class DeliveryControlService {
    */
   async recoverEndpoint(tenantId: string, endpointId: string, since: Date): Promise<number> {
     validateIdArg('id', endpointId, 'ep');
-    if (Number.isNaN(since.getTime())) throw new ValidationError('since is not a valid time', { field: 'since' });
+    if (Number.isNaN(since.getTime()))
+      throw new ValidationError('since is not a valid time', { field: 'since' });
     this.requireDelivery();
     const rows = await this.db.withTenant(tenantId, async (tx) => {
       const endpoint = await new EndpointRepository(tx).findById(endpointId);

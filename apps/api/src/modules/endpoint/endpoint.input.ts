@@ -9,12 +9,18 @@ export class CreateEndpointInput {
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => [String], { nullable: true }) eventTypes?: string[] | null;
   @Field(() => [String], { nullable: true }) channels?: string[] | null;
-  @Field(() => JSONObjectScalar, { nullable: true, description: 'e.g. {"data.amount": {"$gt": 100}}' })
+  @Field(() => JSONObjectScalar, {
+    nullable: true,
+    description: 'e.g. {"data.amount": {"$gt": 100}}',
+  })
   payloadFilter?: Record<string, unknown> | null;
   @Field(() => JSONObjectScalar, { nullable: true }) headers?: Record<string, unknown> | null;
   @Field(() => Int, { nullable: true }) rateLimitPerSecond?: number | null;
   @Field(() => Boolean, { nullable: true, defaultValue: false }) fifo?: boolean | null;
-  @Field(() => String, { nullable: true, description: 'whsec_… initial secret; generated if omitted.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'whsec_… initial secret; generated if omitted.',
+  })
   secret?: string | null;
   @Field(() => Boolean, { nullable: true, defaultValue: false }) disabled?: boolean | null;
 }
@@ -42,6 +48,9 @@ export class RotateSecretArgs {
   @Field(() => ID) id!: string;
   @Field(() => String, { nullable: true, description: 'whsec_… new secret; generated if omitted.' })
   key?: string | null;
-  @Field(() => Int, { nullable: true, description: 'How long the old secret stays valid (default 24 h).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'How long the old secret stays valid (default 24 h).',
+  })
   gracePeriodSeconds?: number | null;
 }

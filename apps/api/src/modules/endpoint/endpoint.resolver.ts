@@ -4,8 +4,19 @@ import { requireTenant } from '../../auth/principal';
 import type { ApiContext } from '../../context';
 import { toConnection } from '../common/connection';
 import { toPageArgs } from '../common/page';
-import { CreateEndpointInput, EndpointsArgs, RotateSecretArgs, UpdateEndpointInput } from './endpoint.input';
-import { Endpoint, EndpointConnection, EndpointSecret, EndpointStats, toEndpoint } from './endpoint.type';
+import {
+  CreateEndpointInput,
+  EndpointsArgs,
+  RotateSecretArgs,
+  UpdateEndpointInput,
+} from './endpoint.input';
+import {
+  Endpoint,
+  EndpointConnection,
+  EndpointSecret,
+  EndpointStats,
+  toEndpoint,
+} from './endpoint.type';
 
 const DAY_MS = 86_400_000;
 
@@ -59,7 +70,12 @@ export class EndpointResolver {
   @Mutation(() => EndpointSecret)
   rotateEndpointSecret(@Args() args: RotateSecretArgs, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'write');
-    return ctx.services.endpoints.rotateSecret(tenantId, args.id, args.key, args.gracePeriodSeconds);
+    return ctx.services.endpoints.rotateSecret(
+      tenantId,
+      args.id,
+      args.key,
+      args.gracePeriodSeconds,
+    );
   }
 
   @Query(() => Endpoint)
@@ -71,7 +87,12 @@ export class EndpointResolver {
   @Query(() => EndpointConnection)
   async endpoints(@Args() args: EndpointsArgs, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'read');
-    const page = await ctx.services.endpoints.list(tenantId, args.application, args, toPageArgs(args, 'ep'));
+    const page = await ctx.services.endpoints.list(
+      tenantId,
+      args.application,
+      args,
+      toPageArgs(args, 'ep'),
+    );
     return toConnection(page, toEndpoint);
   }
 
@@ -83,7 +104,8 @@ export class EndpointResolver {
   ) {
     const { tenantId } = requireTenant(ctx.principal, 'read');
     const from = since ?? new Date(Date.now() - DAY_MS);
-    if (Number.isNaN(from.getTime())) throw new ValidationError('since is not a valid time', { field: 'since' });
+    if (Number.isNaN(from.getTime()))
+      throw new ValidationError('since is not a valid time', { field: 'since' });
     return { since: from, ...(await ctx.services.endpoints.stats(tenantId, endpoint.id, from)) };
   }
 }

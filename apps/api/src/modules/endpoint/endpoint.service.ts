@@ -15,7 +15,12 @@ import { generateSecret, parseSecret } from '@herald/signing';
 import { findOrThrow as findApplication } from '../application/application.service';
 import { optionalText, validateIdArg, validateRateLimit } from '../common/validate';
 import type { CreateEndpointInput, UpdateEndpointInput } from './endpoint.input';
-import { checkPayloadFilter, validateChannels, validateEventTypeFilter, validateHeaders } from './endpoint.validate';
+import {
+  checkPayloadFilter,
+  validateChannels,
+  validateEventTypeFilter,
+  validateHeaders,
+} from './endpoint.validate';
 import type { EndpointUrlGuard } from './url-guard';
 
 export interface RevealedSecret {
@@ -62,13 +67,19 @@ export class EndpointService {
   async update(tenantId: string, id: string, input: UpdateEndpointInput): Promise<EndpointEntity> {
     const changes: Partial<EndpointEntity> = {};
     if (input.url != null) changes.url = await this.urlGuard.check(input.url);
-    if (input.description !== undefined) changes.description = optionalText('description', input.description, 1024);
-    if (input.eventTypes !== undefined) changes.eventTypes = validateEventTypeFilter(input.eventTypes);
+    if (input.description !== undefined)
+      changes.description = optionalText('description', input.description, 1024);
+    if (input.eventTypes !== undefined)
+      changes.eventTypes = validateEventTypeFilter(input.eventTypes);
     if (input.channels !== undefined) changes.channels = validateChannels(input.channels);
-    if (input.payloadFilter !== undefined) changes.payloadFilter = checkPayloadFilter(input.payloadFilter);
+    if (input.payloadFilter !== undefined)
+      changes.payloadFilter = checkPayloadFilter(input.payloadFilter);
     if (input.headers !== undefined) changes.headers = validateHeaders(input.headers);
     if (input.rateLimitPerSecond !== undefined) {
-      changes.rateLimitPerSecond = validateRateLimit('rateLimitPerSecond', input.rateLimitPerSecond);
+      changes.rateLimitPerSecond = validateRateLimit(
+        'rateLimitPerSecond',
+        input.rateLimitPerSecond,
+      );
     }
     if (input.fifo != null) changes.fifo = input.fifo;
     return this.db.withTenant(tenantId, async (tx) => {
@@ -90,7 +101,12 @@ export class EndpointService {
     });
   }
 
-  setDisabled(tenantId: string, id: string, disabled: boolean, reason: string | null): Promise<EndpointEntity> {
+  setDisabled(
+    tenantId: string,
+    id: string,
+    disabled: boolean,
+    reason: string | null,
+  ): Promise<EndpointEntity> {
     return this.db.withTenant(tenantId, async (tx) => {
       const repo = new EndpointRepository(tx);
       const endpoint = await findOrThrow(repo, id);
@@ -143,15 +159,24 @@ export class EndpointService {
     gracePeriodSeconds: number | null | undefined,
   ): Promise<RevealedSecret> {
     const secret = key == null ? generateSecret() : checkSecret(key, 'key');
-    if (gracePeriodSeconds != null && (!Number.isInteger(gracePeriodSeconds) || gracePeriodSeconds < 0 || gracePeriodSeconds > 7 * 86400)) {
-      throw new ValidationError('gracePeriodSeconds must be between 0 and 604800', { field: 'gracePeriodSeconds' });
+    if (
+      gracePeriodSeconds != null &&
+      (!Number.isInteger(gracePeriodSeconds) ||
+        gracePeriodSeconds < 0 ||
+        gracePeriodSeconds > 7 * 86400)
+    ) {
+      throw new ValidationError('gracePeriodSeconds must be between 0 and 604800', {
+        field: 'gracePeriodSeconds',
+      });
     }
     const graceMs = gracePeriodSeconds == null ? this.defaultGraceMs : gracePeriodSeconds * 1000;
     return this.db.withTenant(tenantId, async (tx) => {
       const repo = new EndpointRepository(tx);
       const endpoint = await findOrThrow(repo, id);
       await repo.expireCurrentSecrets(endpoint.id, new Date(Date.now() + graceMs));
-      const created = await repo.addSecret(endpoint.id, (secretId) => this.cipher.encrypt(secret, secretId));
+      const created = await repo.addSecret(endpoint.id, (secretId) =>
+        this.cipher.encrypt(secret, secretId),
+      );
       return { key: secret, createdAt: created.createdAt, expiresAt: null };
     });
   }
@@ -163,8 +188,17 @@ export class EndpointService {
     });
   }
 
-  private decrypt(row: { id: string; ciphertext: Buffer; createdAt: Date; expiresAt: Date | null }): RevealedSecret {
-    return { key: this.cipher.decrypt(row.ciphertext, row.id), createdAt: row.createdAt, expiresAt: row.expiresAt };
+  private decrypt(row: {
+    id: string;
+    ciphertext: Buffer;
+    createdAt: Date;
+    expiresAt: Date | null;
+  }): RevealedSecret {
+    return {
+      key: this.cipher.decrypt(row.ciphertext, row.id),
+      createdAt: row.createdAt,
+      expiresAt: row.expiresAt,
+    };
   }
 }
 

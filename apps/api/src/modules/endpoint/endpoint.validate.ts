@@ -1,5 +1,10 @@
 import { checkName } from '../common/validate';
-import { validateChannel, validateEventTypeName, validatePayloadFilter, ValidationError } from '@herald/domain';
+import {
+  validateChannel,
+  validateEventTypeName,
+  validatePayloadFilter,
+  ValidationError,
+} from '@herald/domain';
 
 const MAX_HEADERS = 20;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/;
@@ -20,7 +25,9 @@ const RESERVED_HEADERS = new Set([
   'user-agent',
 ]);
 
-export function validateHeaders(value: Record<string, unknown> | null | undefined): Record<string, string> {
+export function validateHeaders(
+  value: Record<string, unknown> | null | undefined,
+): Record<string, string> {
   if (value == null) return {};
   const entries = Object.entries(value);
   if (entries.length > MAX_HEADERS) {
@@ -32,15 +39,25 @@ export function validateHeaders(value: Record<string, unknown> | null | undefine
     if (!HEADER_NAME.test(name)) {
       throw new ValidationError(`"${name}" is not a valid header name`, { field: 'headers' });
     }
-    if (RESERVED_HEADERS.has(lower) || lower.startsWith('webhook-') || lower.startsWith('x-herald-')) {
-      throw new ValidationError(`Header ${name} is set by Herald and cannot be overridden`, { field: 'headers' });
-    }
-    if (typeof v !== 'string' || v.length > 1024 || /[\r\n\u0000]/.test(v)) {
-      throw new ValidationError(`Header ${name} must be a single-line string of at most 1024 characters`, {
-        field: `headers.${name}`,
+    if (
+      RESERVED_HEADERS.has(lower) ||
+      lower.startsWith('webhook-') ||
+      lower.startsWith('x-herald-')
+    ) {
+      throw new ValidationError(`Header ${name} is set by Herald and cannot be overridden`, {
+        field: 'headers',
       });
     }
-    if (lower in lowerKeys(out)) throw new ValidationError(`Header ${name} given twice`, { field: 'headers' });
+    if (typeof v !== 'string' || v.length > 1024 || /[\r\n\u0000]/.test(v)) {
+      throw new ValidationError(
+        `Header ${name} must be a single-line string of at most 1024 characters`,
+        {
+          field: `headers.${name}`,
+        },
+      );
+    }
+    if (lower in lowerKeys(out))
+      throw new ValidationError(`Header ${name} given twice`, { field: 'headers' });
     out[name] = v;
   }
   return out;
@@ -52,21 +69,28 @@ function lowerKeys(o: Record<string, string>): Record<string, true> {
 
 export function validateEventTypeFilter(value: string[] | null | undefined): string[] | null {
   if (value == null || value.length === 0) return null;
-  if (value.length > 200) throw new ValidationError('At most 200 event types', { field: 'eventTypes' });
+  if (value.length > 200)
+    throw new ValidationError('At most 200 event types', { field: 'eventTypes' });
   for (const name of value) checkName(validateEventTypeName, 'eventTypes', name);
   return [...new Set(value)];
 }
 
-export function validateChannels(value: string[] | null | undefined, field = 'channels'): string[] | null {
+export function validateChannels(
+  value: string[] | null | undefined,
+  field = 'channels',
+): string[] | null {
   if (value == null || value.length === 0) return null;
   if (value.length > 10) throw new ValidationError('At most 10 channels', { field });
   for (const channel of value) checkName(validateChannel, field, channel);
   return [...new Set(value)];
 }
 
-export function checkPayloadFilter(value: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+export function checkPayloadFilter(
+  value: Record<string, unknown> | null | undefined,
+): Record<string, unknown> | null {
   if (value == null) return null;
   const result = validatePayloadFilter(value);
-  if (!result.ok) throw new ValidationError(`payloadFilter: ${result.error}`, { field: 'payloadFilter' });
+  if (!result.ok)
+    throw new ValidationError(`payloadFilter: ${result.error}`, { field: 'payloadFilter' });
   return value;
 }

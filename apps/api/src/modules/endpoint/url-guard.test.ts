@@ -29,7 +29,9 @@ describe('EndpointUrlGuard', () => {
   const strict = new EndpointUrlGuard({ allowHttp: false, allowList: [] }, fakeResolve);
 
   it('accepts https hosts resolving to public addresses', async () => {
-    await expect(strict.check('https://hooks.example.com/in')).resolves.toBe('https://hooks.example.com/in');
+    await expect(strict.check('https://hooks.example.com/in')).resolves.toBe(
+      'https://hooks.example.com/in',
+    );
   });
 
   it('refuses a host when any resolved address is internal', async () => {
@@ -46,8 +48,13 @@ describe('EndpointUrlGuard', () => {
   });
 
   it('lets the operator allow-list loopback', async () => {
-    const dev = new EndpointUrlGuard({ allowHttp: true, allowList: ['127.0.0.0/8', '::1/128'] }, fakeResolve);
-    await expect(dev.check('http://127.0.0.1:9000/hook')).resolves.toBe('http://127.0.0.1:9000/hook');
+    const dev = new EndpointUrlGuard(
+      { allowHttp: true, allowList: ['127.0.0.0/8', '::1/128'] },
+      fakeResolve,
+    );
+    await expect(dev.check('http://127.0.0.1:9000/hook')).resolves.toBe(
+      'http://127.0.0.1:9000/hook',
+    );
     await expect(dev.check('https://v6-loopback.example.com/')).resolves.toBeDefined();
     expect(await reason(dev, 'https://sneaky.example.com/')).toBe('ADDRESS_NOT_ALLOWED');
   });

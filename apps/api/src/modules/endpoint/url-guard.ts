@@ -29,11 +29,15 @@ export class EndpointUrlGuard {
   }
 
   async check(url: string, field = 'url'): Promise<string> {
-    const result = checkEndpointUrl(url, { allowHttp: this.options.allowHttp, allowList: this.allowList });
+    const result = checkEndpointUrl(url, {
+      allowHttp: this.options.allowHttp,
+      allowList: this.allowList,
+    });
     if (!result.ok) {
       throw new ValidationError(result.reason, { field, details: { reason: result.code } });
     }
-    if (result.ipLiteral || isHostAllowListed(result.host, this.allowList)) return result.url.toString();
+    if (result.ipLiteral || isHostAllowListed(result.host, this.allowList))
+      return result.url.toString();
     let addresses: string[];
     try {
       addresses = await this.resolve(result.host);
@@ -46,10 +50,13 @@ export class EndpointUrlGuard {
     for (const address of addresses) {
       const verdict = isAddressAllowed(address, this.allowList);
       if (!verdict.allowed) {
-        throw new ValidationError(`Host ${result.host} resolves to a ${verdict.class} address, which is not allowed`, {
-          field,
-          details: { reason: 'ADDRESS_NOT_ALLOWED' },
-        });
+        throw new ValidationError(
+          `Host ${result.host} resolves to a ${verdict.class} address, which is not allowed`,
+          {
+            field,
+            details: { reason: 'ADDRESS_NOT_ALLOWED' },
+          },
+        );
       }
     }
     return result.url.toString();

@@ -24,10 +24,13 @@ export class EventTypeResolver {
     return toEventType(await ctx.services.eventTypes.update(tenantId, name, input));
   }
 
-  @Mutation(() => EventType, { description: 'Hides the event type from catalogues; messages of it are still accepted.' })
+  @Mutation(() => EventType, {
+    description: 'Hides the event type from catalogues; messages of it are still accepted.',
+  })
   async archiveEventType(
     @Arg('name') name: string,
-    @Arg('archived', () => Boolean, { defaultValue: true, description: 'false restores it.' }) archived: boolean,
+    @Arg('archived', () => Boolean, { defaultValue: true, description: 'false restores it.' })
+    archived: boolean,
     @Ctx() ctx: ApiContext,
   ) {
     const { tenantId } = requireTenant(ctx.principal, 'write');

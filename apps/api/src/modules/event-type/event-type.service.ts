@@ -1,5 +1,16 @@
-import { EventTypeRepository, type Database, type EventTypeEntity, type Page, type PageArgs } from '@herald/db';
-import { ConflictError, NotFoundError, ValidationError, validateEventTypeName } from '@herald/domain';
+import {
+  EventTypeRepository,
+  type Database,
+  type EventTypeEntity,
+  type Page,
+  type PageArgs,
+} from '@herald/db';
+import {
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+  validateEventTypeName,
+} from '@herald/domain';
 import { assertJsonDepth } from '../common/json';
 import { checkName, optionalText } from '../common/validate';
 import type { CreateEventTypeInput, UpdateEventTypeInput } from './event-type.input';
@@ -74,12 +85,16 @@ export class EventTypeService {
     if (example == null) return;
     assertJsonDepth(example, 'example');
     if (JSON.stringify(example).length > MAX_EXAMPLE_BYTES) {
-      throw new ValidationError(`example must be at most ${MAX_EXAMPLE_BYTES} bytes`, { field: 'example' });
+      throw new ValidationError(`example must be at most ${MAX_EXAMPLE_BYTES} bytes`, {
+        field: 'example',
+      });
     }
     if (!schema) return;
     const problems = this.schemas.validate(`check:${JSON.stringify(schema)}`, schema, example);
     if (problems) {
-      throw new ValidationError(`example does not match the schema: ${problems}`, { field: 'example' });
+      throw new ValidationError(`example does not match the schema: ${problems}`, {
+        field: 'example',
+      });
     }
   }
 }
@@ -89,7 +104,9 @@ async function findOrThrow(repo: EventTypeRepository, nameOrId: string): Promise
   if (typeof nameOrId !== 'string' || nameOrId.length === 0 || nameOrId.length > 256) {
     throw new ValidationError('event type must be a name or et_ id', { field: 'name' });
   }
-  const found = nameOrId.startsWith('et_') ? await repo.findById(nameOrId) : await repo.findByName(nameOrId);
+  const found = nameOrId.startsWith('et_')
+    ? await repo.findById(nameOrId)
+    : await repo.findByName(nameOrId);
   if (!found) throw new NotFoundError(`Event type ${nameOrId} not found`);
   return found;
 }

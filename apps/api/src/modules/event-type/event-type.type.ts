@@ -8,7 +8,10 @@ export class EventType {
   @Field(() => ID) id!: string;
   @Field() name!: string;
   @Field() description!: string;
-  @Field(() => JSONObjectScalar, { nullable: true, description: 'JSON Schema payloads must match.' })
+  @Field(() => JSONObjectScalar, {
+    nullable: true,
+    description: 'JSON Schema payloads must match.',
+  })
   schema!: Record<string, unknown> | null;
   @Field(() => JSONScalar, { nullable: true }) example!: unknown;
   @Field() archived!: boolean;

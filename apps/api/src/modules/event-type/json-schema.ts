@@ -31,7 +31,9 @@ export class JsonSchemaValidator {
     try {
       this.ajv.compile(schema);
     } catch (error) {
-      throw new ValidationError(`schema is not a valid JSON Schema: ${(error as Error).message}`, { field });
+      throw new ValidationError(`schema is not a valid JSON Schema: ${(error as Error).message}`, {
+        field,
+      });
     }
   }
 
@@ -40,7 +42,8 @@ export class JsonSchemaValidator {
     let validator = this.cache.get(cacheKey);
     if (!validator) {
       validator = this.ajv.compile(schema);
-      if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
+      if (this.cache.size >= MAX_CACHED)
+        this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(cacheKey, validator);
     }
     if (validator(value)) return null;

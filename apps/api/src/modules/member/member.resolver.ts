@@ -12,7 +12,10 @@ export class MemberResolver {
   @Query(() => MemberConnection)
   async members(@Args() args: PageArgs, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'read');
-    return toConnection(await ctx.services.members.list(tenantId, toPageArgs(args, 'mbr')), toMember);
+    return toConnection(
+      await ctx.services.members.list(tenantId, toPageArgs(args, 'mbr')),
+      toMember,
+    );
   }
 
   @Mutation(() => InviteMemberPayload)

@@ -1,5 +1,23 @@
-import { MemberRepository, SystemRepository, hashToken, newToken, type Database, type MemberEntity, type Page, type PageArgs } from '@herald/db';
-import { canAssignRole, canManageMember, ConflictError, ForbiddenError, isRole, NotFoundError, ValidationError, type Role } from '@herald/domain';
+import {
+  MemberRepository,
+  SystemRepository,
+  hashToken,
+  newToken,
+  type Database,
+  type MemberEntity,
+  type Page,
+  type PageArgs,
+} from '@herald/db';
+import {
+  canAssignRole,
+  canManageMember,
+  ConflictError,
+  ForbiddenError,
+  isRole,
+  NotFoundError,
+  ValidationError,
+  type Role,
+} from '@herald/domain';
 import type { TenantPrincipal } from '../../auth/principal';
 import { validateIdArg } from '../common/validate';
 import { checkEmail } from '../tenant/tenant.service';
@@ -15,10 +33,15 @@ export class MemberService {
    * Adds someone to the tenant. Everyone gets a one-time invitation token; an account is created
    * without a password when the email is new, and the password is chosen on acceptance.
    */
-  async invite(actor: TenantPrincipal, email: string, role: Role): Promise<{ member: MemberEntity; token: string }> {
+  async invite(
+    actor: TenantPrincipal,
+    email: string,
+    role: Role,
+  ): Promise<{ member: MemberEntity; token: string }> {
     const cleanEmail = checkEmail(email);
     checkRole(role);
-    if (!canAssignRole(actor.role, role)) throw new ForbiddenError(`A ${actor.role} cannot invite a ${role}`);
+    if (!canAssignRole(actor.role, role))
+      throw new ForbiddenError(`A ${actor.role} cannot invite a ${role}`);
     const token = newToken('hi_');
     // The user row is global (no tenant), so it is found or created outside tenant scope.
     const user = await this.db.withSystem(async (m) => {
@@ -27,7 +50,8 @@ export class MemberService {
     });
     const member = await this.db.withTenant(actor.tenantId, async (tx) => {
       const repo = new MemberRepository(tx);
-      if (await repo.findByUserId(user.id)) throw new ConflictError(`${cleanEmail} is already a member`, { field: 'email' });
+      if (await repo.findByUserId(user.id))
+        throw new ConflictError(`${cleanEmail} is already a member`, { field: 'email' });
       const created = await repo.create(user.id, role, hashToken(token));
       created.user = user;
       return created;
@@ -68,7 +92,10 @@ export class MemberService {
     });
     // Sessions are not tenant data (they are looked up before a tenant is known).
     await this.db.withSystem((m) =>
-      m.query(`DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2`, [actor.tenantId, removed.userId]),
+      m.query(`DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2`, [
+        actor.tenantId,
+        removed.userId,
+      ]),
     );
     return removed.id;
   }
@@ -81,5 +108,6 @@ async function findOrThrow(repo: MemberRepository, id: string): Promise<MemberEn
 }
 
 function checkRole(role: string): void {
-  if (!isRole(role)) throw new ValidationError('role must be owner, admin, developer or viewer', { field: 'role' });
+  if (!isRole(role))
+    throw new ValidationError('role must be owner, admin, developer or viewer', { field: 'role' });
 }

@@ -4,7 +4,6 @@ import { ConnectionType } from '../common/connection';
 import { Role } from '../common/role';
 import { toUser, User } from '../tenant/tenant.type';
 
-
 @ObjectType()
 export class Member {
   @Field(() => ID) id!: string;
@@ -19,7 +18,8 @@ export class InviteMemberPayload {
   @Field(() => Member) member!: Member;
   @Field(() => String, {
     nullable: true,
-    description: 'Give this to the invitee (acceptInvitation). Shown once; null when they were added directly.',
+    description:
+      'Give this to the invitee (acceptInvitation). Shown once; null when they were added directly.',
   })
   invitationToken!: string | null;
 }
@@ -28,5 +28,11 @@ export const MemberConnection = ConnectionType(Member, 'Member');
 
 export function toMember(e: MemberEntity): Member {
   if (!e.user) throw new Error('Member loaded without its user');
-  return { id: e.id, user: toUser(e.user), role: e.role, pending: e.acceptedAt === null, createdAt: e.createdAt };
+  return {
+    id: e.id,
+    user: toUser(e.user),
+    role: e.role,
+    pending: e.acceptedAt === null,
+    createdAt: e.createdAt,
+  };
 }

@@ -9,15 +9,23 @@ export class SendMessageInput {
   @Field() eventType!: string;
   @Field(() => JSONObjectScalar) payload!: Record<string, unknown>;
   @Field(() => [String], { nullable: true }) channels?: string[] | null;
-  @Field(() => String, { nullable: true, description: 'Repeats within 24 h return the original message.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Repeats within 24 h return the original message.',
+  })
   idempotencyKey?: string | null;
-  @Field(() => String, { nullable: true, description: "The tenant's id for the event; deduplicated like an idempotency key." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The tenant's id for the event; deduplicated like an idempotency key.",
+  })
   eventId?: string | null;
 }
 
 @InputType()
 export class SendMessagesInput {
-  @Field(() => [SendMessageInput], { description: 'Up to 1,000 messages, stored in one transaction.' })
+  @Field(() => [SendMessageInput], {
+    description: 'Up to 1,000 messages, stored in one transaction.',
+  })
   messages!: SendMessageInput[];
 }
 

@@ -3,7 +3,13 @@ import { requireTenant } from '../../auth/principal';
 import type { ApiContext } from '../../context';
 import { toConnection } from '../common/connection';
 import { toPageArgs } from '../common/page';
-import { AttemptsArgs, DeliveriesArgs, MessagesArgs, SendMessageInput, SendMessagesInput } from './message.input';
+import {
+  AttemptsArgs,
+  DeliveriesArgs,
+  MessagesArgs,
+  SendMessageInput,
+  SendMessagesInput,
+} from './message.input';
 import {
   AttemptConnection,
   Delivery,
@@ -47,25 +53,39 @@ export class MessageResolver {
   @Query(() => MessageConnection, { description: 'Newest first.' })
   async messages(@Args() args: MessagesArgs, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'read');
-    const page = await ctx.services.messages.list(tenantId, args.application, args, toPageArgs(args, 'msg'));
+    const page = await ctx.services.messages.list(
+      tenantId,
+      args.application,
+      args,
+      toPageArgs(args, 'msg'),
+    );
     return toConnection(page, toMessage);
   }
 
   @Query(() => DeliveryConnection, { description: 'Deliveries of a message or to an endpoint.' })
   async deliveries(@Args() args: DeliveriesArgs, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'read');
-    const page = await ctx.services.messages.listDeliveries(tenantId, args, toPageArgs(args, 'dlv'));
+    const page = await ctx.services.messages.listDeliveries(
+      tenantId,
+      args,
+      toPageArgs(args, 'dlv'),
+    );
     return toConnection(page, toDelivery);
   }
 
-  @Query(() => AttemptConnection, { description: 'Attempts of a message or to an endpoint, newest first.' })
+  @Query(() => AttemptConnection, {
+    description: 'Attempts of a message or to an endpoint, newest first.',
+  })
   async attempts(@Args() args: AttemptsArgs, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'read');
     const page = await ctx.services.messages.listAttempts(tenantId, args, toPageArgs(args, 'atm'));
     return toConnection(page, toAttempt);
   }
 
-  @FieldResolver(() => [Delivery], { name: 'deliveries', description: 'One per endpoint it was routed to.' })
+  @FieldResolver(() => [Delivery], {
+    name: 'deliveries',
+    description: 'One per endpoint it was routed to.',
+  })
   async messageDeliveries(@Root() message: Message, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'read');
     return (await ctx.services.messages.deliveriesOf(tenantId, message.id)).map(toDelivery);

@@ -77,9 +77,12 @@ export class MessageService {
    * needs no database runs before the transaction opens.
    */
   async send(tenantId: string, inputs: SendMessageInput[]): Promise<SendResult[]> {
-    if (inputs.length === 0) throw new ValidationError('Send at least one message', { field: 'messages' });
+    if (inputs.length === 0)
+      throw new ValidationError('Send at least one message', { field: 'messages' });
     if (inputs.length > this.limits.maxBatchSize) {
-      throw new ValidationError(`At most ${this.limits.maxBatchSize} messages per batch`, { field: 'messages' });
+      throw new ValidationError(`At most ${this.limits.maxBatchSize} messages per batch`, {
+        field: 'messages',
+      });
     }
     const prepared = inputs.map((input, index) => this.prepare(input, index, inputs.length > 1));
     const createdAt = new Date();
@@ -94,7 +97,10 @@ export class MessageService {
       this.validateAgainstSchemas(prepared, targets);
 
       const ids = prepared.map(() => nextId('msg'));
-      const claimed = await repo.claimIdempotencyKeys(claimsOf(prepared, apps, ids), this.limits.idempotencyWindowMs);
+      const claimed = await repo.claimIdempotencyKeys(
+        claimsOf(prepared, apps, ids),
+        this.limits.idempotencyWindowMs,
+      );
 
       const fresh: NewMessageRow[] = [];
       const results: (SendResult | { duplicateOf: string })[] = [];
@@ -146,7 +152,9 @@ export class MessageService {
       const perMessage = countBy(deliveries, (d) => d.messageId);
 
       const originals = await repo.messagesByIds(
-        results.flatMap((r) => ('duplicateOf' in r ? [r.duplicateOf] : [])).filter((id) => !ids.includes(id)),
+        results
+          .flatMap((r) => ('duplicateOf' in r ? [r.duplicateOf] : []))
+          .filter((id) => !ids.includes(id)),
       );
       const byId = new Map(originals.map((m) => [m.id, toMessageEntity(tenantId, m)]));
       const freshById = new Map(
@@ -155,7 +163,8 @@ export class MessageService {
       const final: SendResult[] = results.map((r) => {
         if ('message' in r) return { ...r, deliveryCount: perMessage.get(r.message.id) ?? 0 };
         const original = byId.get(r.duplicateOf) ?? freshById.get(r.duplicateOf);
-        if (!original) throw new Error(`Idempotency key points at missing message ${r.duplicateOf}`);
+        if (!original)
+          throw new Error(`Idempotency key points at missing message ${r.duplicateOf}`);
         return { message: original, duplicate: true, deliveryCount: 0 };
       });
       return { results: final, deliveries };
@@ -164,7 +173,11 @@ export class MessageService {
     if (deliveries.length > 0) {
       this.dispatcher.dispatch(
         tenantId,
-        deliveries.map((d) => ({ deliveryId: d.id, messageId: d.messageId, endpointId: d.endpointId })),
+        deliveries.map((d) => ({
+          deliveryId: d.id,
+          messageId: d.messageId,
+          endpointId: d.endpointId,
+        })),
       );
     }
     return results;
@@ -182,11 +195,17 @@ export class MessageService {
   list(
     tenantId: string,
     application: string,
-    filter: { eventTypes?: string[] | null; channel?: string | null; since?: Date | null; until?: Date | null },
+    filter: {
+      eventTypes?: string[] | null;
+      channel?: string | null;
+      since?: Date | null;
+      until?: Date | null;
+    },
     page: PageArgs,
   ): Promise<Page<MessageEntity>> {
     for (const d of [filter.since, filter.until]) {
-      if (d && Number.isNaN(d.getTime())) throw new ValidationError('since/until must be valid times');
+      if (d && Number.isNaN(d.getTime()))
+        throw new ValidationError('since/until must be valid times');
     }
     return this.db.withTenant(tenantId, async (tx) => {
       const [app] = await tx.query<{ id: string }>(
@@ -204,7 +223,11 @@ export class MessageService {
 
   listDeliveries(
     tenantId: string,
-    filter: { messageId?: string | null; endpointId?: string | null; status?: DeliveryStatus | null },
+    filter: {
+      messageId?: string | null;
+      endpointId?: string | null;
+      status?: DeliveryStatus | null;
+    },
     page: PageArgs,
   ): Promise<Page<DeliveryEntity>> {
     requireScope(filter);
@@ -216,7 +239,11 @@ export class MessageService {
 
   listAttempts(
     tenantId: string,
-    filter: { messageId?: string | null; endpointId?: string | null; status?: 'SUCCEEDED' | 'FAILED' | null },
+    filter: {
+      messageId?: string | null;
+      endpointId?: string | null;
+      status?: 'SUCCEEDED' | 'FAILED' | null;
+    },
     page: PageArgs,
   ): Promise<Page<AttemptEntity>> {
     requireScope(filter);
@@ -228,8 +255,14 @@ export class MessageService {
 
   private prepare(input: SendMessageInput, index: number, batch: boolean): PreparedMessage {
     const at = (field: string) => (batch ? `messages.${index}.${field}` : field);
-    if (typeof input.application !== 'string' || input.application.length === 0 || input.application.length > 256) {
-      throw new ValidationError('application must be an app_ id or uid', { field: at('application') });
+    if (
+      typeof input.application !== 'string' ||
+      input.application.length === 0 ||
+      input.application.length > 256
+    ) {
+      throw new ValidationError('application must be an app_ id or uid', {
+        field: at('application'),
+      });
     }
     checkName(validateEventTypeName, at('eventType'), input.eventType);
     const payload = input.payload;
@@ -247,9 +280,14 @@ export class MessageService {
         { field: at('payload'), details: { size, limit: this.limits.maxPayloadBytes } },
       );
     }
-    for (const [field, value] of [['idempotencyKey', input.idempotencyKey], ['eventId', input.eventId]] as const) {
+    for (const [field, value] of [
+      ['idempotencyKey', input.idempotencyKey],
+      ['eventId', input.eventId],
+    ] as const) {
       if (value != null && (value.length === 0 || value.length > MAX_KEY_LENGTH)) {
-        throw new ValidationError(`${field} must be 1–${MAX_KEY_LENGTH} characters`, { field: at(field) });
+        throw new ValidationError(`${field} must be 1–${MAX_KEY_LENGTH} characters`, {
+          field: at(field),
+        });
       }
     }
     return {
@@ -261,7 +299,12 @@ export class MessageService {
       payload,
       payloadJson,
       // An eventId deduplicates like an idempotency key, in its own namespace.
-      dedupeKey: input.idempotencyKey != null ? `k:${input.idempotencyKey}` : input.eventId != null ? `e:${input.eventId}` : null,
+      dedupeKey:
+        input.idempotencyKey != null
+          ? `k:${input.idempotencyKey}`
+          : input.eventId != null
+            ? `e:${input.eventId}`
+            : null,
     };
   }
 
@@ -283,7 +326,10 @@ export class MessageService {
 }
 
 /** Maps each application reference (app_ id or uid) to its id; NOT_FOUND for any unknown one. */
-function applicationsByRef(prepared: PreparedMessage[], targets: PublishTargets): Map<string, string> {
+function applicationsByRef(
+  prepared: PreparedMessage[],
+  targets: PublishTargets,
+): Map<string, string> {
   const byRef = new Map<string, string>();
   for (const app of targets.applications) {
     byRef.set(app.id, app.id);
@@ -329,7 +375,8 @@ function fanOut(
 ): NewDeliveryRow[] {
   if (fresh.length === 0 || endpoints.length === 0) return [];
   const byApp = new Map<string, PublishTargets['endpoints']>();
-  for (const e of endpoints) byApp.set(e.application_id, [...(byApp.get(e.application_id) ?? []), e]);
+  for (const e of endpoints)
+    byApp.set(e.application_id, [...(byApp.get(e.application_id) ?? []), e]);
   const payloadOf = new Map(prepared.map((p) => [ids[p.index], p.payload]));
   const deliveries: NewDeliveryRow[] = [];
   for (const message of fresh) {
@@ -340,7 +387,11 @@ function fanOut(
           channels: endpoint.channels,
           payloadFilter: endpoint.payload_filter as PayloadFilter | null,
         },
-        { eventType: message.eventType, channels: message.channels, payload: payloadOf.get(message.id) },
+        {
+          eventType: message.eventType,
+          channels: message.channels,
+          payload: payloadOf.get(message.id),
+        },
       );
       if (routed) {
         deliveries.push({
@@ -364,12 +415,18 @@ function requireScope(filter: { messageId?: string | null; endpointId?: string |
 }
 
 /** Distinguishes "not yours / doesn't exist" (NOT_FOUND) from "exists, nothing yet" (empty list). */
-async function ensureScopeExists(tx: TenantTx, filter: { messageId?: string | null; endpointId?: string | null }) {
+async function ensureScopeExists(
+  tx: TenantTx,
+  filter: { messageId?: string | null; endpointId?: string | null },
+) {
   if (filter.messageId && !(await new MessageRepository(tx).findById(filter.messageId))) {
     throw new NotFoundError(`Message ${filter.messageId} not found`);
   }
   if (filter.endpointId) {
-    const [row] = await tx.query(`SELECT 1 FROM endpoints WHERE tenant_id = $1 AND id = $2`, [tx.tenantId, filter.endpointId]);
+    const [row] = await tx.query(`SELECT 1 FROM endpoints WHERE tenant_id = $1 AND id = $2`, [
+      tx.tenantId,
+      filter.endpointId,
+    ]);
     if (!row) throw new NotFoundError(`Endpoint ${filter.endpointId} not found`);
   }
 }

@@ -3,7 +3,15 @@ import { requireOperator, requireSession, requireTenant } from '../../auth/princ
 import type { ApiContext } from '../../context';
 import { PageArgs, toConnection } from '../common/connection';
 import { toPageArgs } from '../common/page';
-import { AuthPayload, CreateTenantPayload, Tenant, TenantConnection, Viewer, toTenant, toUser } from './tenant.type';
+import {
+  AuthPayload,
+  CreateTenantPayload,
+  Tenant,
+  TenantConnection,
+  Viewer,
+  toTenant,
+  toUser,
+} from './tenant.type';
 import type { SessionResult } from './tenant.service';
 
 @InputType()
@@ -14,12 +22,20 @@ export class CreateTenantInput {
 }
 
 function toAuthPayload(s: SessionResult): AuthPayload {
-  return { token: s.token, expiresAt: s.expiresAt, user: toUser(s.user), tenant: toTenant(s.tenant), role: s.role };
+  return {
+    token: s.token,
+    expiresAt: s.expiresAt,
+    user: toUser(s.user),
+    tenant: toTenant(s.tenant),
+    role: s.role,
+  };
 }
 
 @Resolver(() => Tenant)
 export class TenantResolver {
-  @Mutation(() => AuthPayload, { description: 'Creates a user, their tenant (as owner) and a session.' })
+  @Mutation(() => AuthPayload, {
+    description: 'Creates a user, their tenant (as owner) and a session.',
+  })
   async signUp(
     @Arg('email') email: string,
     @Arg('password') password: string,
@@ -33,7 +49,10 @@ export class TenantResolver {
   async logIn(
     @Arg('email') email: string,
     @Arg('password') password: string,
-    @Arg('tenantId', () => ID, { nullable: true, description: 'Which tenant, for members of several.' })
+    @Arg('tenantId', () => ID, {
+      nullable: true,
+      description: 'Which tenant, for members of several.',
+    })
     tenantId: string | null,
     @Ctx() ctx: ApiContext,
   ) {
@@ -51,7 +70,10 @@ export class TenantResolver {
   @Mutation(() => AuthPayload, { description: 'Joins the tenant that sent the invitation.' })
   async acceptInvitation(
     @Arg('token') token: string,
-    @Arg('password', () => String, { nullable: true, description: 'Required when the account is new.' })
+    @Arg('password', () => String, {
+      nullable: true,
+      description: 'Required when the account is new.',
+    })
     password: string | null,
     @Ctx() ctx: ApiContext,
   ) {
@@ -79,7 +101,11 @@ export class TenantResolver {
         ? { email: input.ownerEmail ?? '', password: input.ownerPassword ?? '' }
         : null;
     const created = await ctx.services.tenants.createTenant(input.name, owner);
-    return { tenant: toTenant(created.tenant), apiKey: created.apiKey, owner: created.owner ? toUser(created.owner) : null };
+    return {
+      tenant: toTenant(created.tenant),
+      apiKey: created.apiKey,
+      owner: created.owner ? toUser(created.owner) : null,
+    };
   }
 
   @Query(() => TenantConnection, { description: 'Operator only.' })

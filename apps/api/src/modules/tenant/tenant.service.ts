@@ -1,5 +1,21 @@
-import { hashToken, newToken, SystemRepository, type Database, type Page, type PageArgs, type TenantEntity, type UserEntity } from '@herald/db';
-import { ConflictError, NotFoundError, RateLimitedError, UnauthenticatedError, ValidationError, type Role } from '@herald/domain';
+import {
+  hashToken,
+  newToken,
+  SystemRepository,
+  type Database,
+  type Page,
+  type PageArgs,
+  type TenantEntity,
+  type UserEntity,
+} from '@herald/db';
+import {
+  ConflictError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthenticatedError,
+  ValidationError,
+  type Role,
+} from '@herald/domain';
 import { API_KEY_PREFIX, SESSION_PREFIX } from '../../auth/authenticator';
 import { hashPassword, verifyPassword } from '../../auth/passwords';
 import type { TenantPrincipal } from '../../auth/principal';
@@ -55,7 +71,9 @@ export class TenantService {
     const { user, tenant } = await this.db.withSystem(async (m) => {
       const repo = new SystemRepository(m);
       if (await repo.findUserByEmail(cleanEmail)) {
-        throw new ConflictError('An account with this email already exists; log in instead', { field: 'email' });
+        throw new ConflictError('An account with this email already exists; log in instead', {
+          field: 'email',
+        });
       }
       const user = await repo.createUser(cleanEmail, passwordHash);
       const tenant = await repo.createTenant(name);
@@ -65,12 +83,19 @@ export class TenantService {
     return this.openSession(user, tenant, 'owner');
   }
 
-  async logIn(email: string, password: string, tenantId: string | null | undefined): Promise<SessionResult> {
+  async logIn(
+    email: string,
+    password: string,
+    tenantId: string | null | undefined,
+  ): Promise<SessionResult> {
     const key = (email ?? '').trim().toLowerCase();
     try {
       this.loginLimiter.take(key);
     } catch (error) {
-      if (error instanceof RateLimitedError) throw new RateLimitedError('Too many log-in attempts; wait a minute', { retryAfterMs: error.retryAfterMs });
+      if (error instanceof RateLimitedError)
+        throw new RateLimitedError('Too many log-in attempts; wait a minute', {
+          retryAfterMs: error.retryAfterMs,
+        });
       throw error;
     }
     const found = await this.db.withSystem(async (m) => {
@@ -82,9 +107,13 @@ export class TenantService {
       ? await verifyPassword(password ?? '', found.user.passwordHash)
       : (await verifyPassword(password ?? '', await DUMMY_HASH_PROMISE), false);
     if (!valid || !found.user) throw new UnauthenticatedError('Wrong email or password');
-    const membership = tenantId ? found.memberships.find((m) => m.tenantId === tenantId) : found.memberships[0];
+    const membership = tenantId
+      ? found.memberships.find((m) => m.tenantId === tenantId)
+      : found.memberships[0];
     if (!membership) throw new UnauthenticatedError('You are not a member of that tenant');
-    const tenant = await this.db.withSystem((m) => new SystemRepository(m).findTenant(membership.tenantId));
+    const tenant = await this.db.withSystem((m) =>
+      new SystemRepository(m).findTenant(membership.tenantId),
+    );
     if (!tenant) throw new UnauthenticatedError('Tenant no longer exists');
     return this.openSession(found.user, tenant, membership.role);
   }
@@ -94,15 +123,22 @@ export class TenantService {
   }
 
   /** Accepts an invitation: sets the password if the user has none, then opens a session. */
-  async acceptInvitation(token: string, password: string | null | undefined): Promise<SessionResult> {
-    if (typeof token !== 'string' || token.length > 200) throw new UnauthenticatedError('Invalid invitation');
+  async acceptInvitation(
+    token: string,
+    password: string | null | undefined,
+  ): Promise<SessionResult> {
+    if (typeof token !== 'string' || token.length > 200)
+      throw new UnauthenticatedError('Invalid invitation');
     const { member, user, tenant } = await this.db.withSystem(async (m) => {
       const repo = new SystemRepository(m);
       const member = await repo.findMemberByInviteHash(hashToken(token));
       if (!member) throw new UnauthenticatedError('Invalid or already used invitation');
       const user = (await repo.findUser(member.userId)) as UserEntity;
       if (!user.passwordHash) {
-        if (!password) throw new ValidationError('Choose a password to accept the invitation', { field: 'password' });
+        if (!password)
+          throw new ValidationError('Choose a password to accept the invitation', {
+            field: 'password',
+          });
         user.passwordHash = await hashPassword(checkPassword(password));
         await repo.setPassword(user.id, user.passwordHash);
       }
@@ -112,7 +148,9 @@ export class TenantService {
     return this.openSession(user, tenant, member.role);
   }
 
-  async viewer(principal: TenantPrincipal): Promise<{ tenant: TenantEntity; user: UserEntity | null }> {
+  async viewer(
+    principal: TenantPrincipal,
+  ): Promise<{ tenant: TenantEntity; user: UserEntity | null }> {
     return this.db.withSystem(async (m) => {
       const repo = new SystemRepository(m);
       const tenant = await repo.findTenant(principal.tenantId);
@@ -129,7 +167,10 @@ export class TenantService {
   ): Promise<{ tenant: TenantEntity; apiKey: string; owner: UserEntity | null }> {
     const cleanName = requireText('name', name, 128);
     const ownerInput = owner
-      ? { email: checkEmail(owner.email), passwordHash: await hashPassword(checkPassword(owner.password)) }
+      ? {
+          email: checkEmail(owner.email),
+          passwordHash: await hashPassword(checkPassword(owner.password)),
+        }
       : null;
     const minted = mintApiKey();
     return this.db.withSystem(async (m) => {
@@ -138,7 +179,10 @@ export class TenantService {
       let ownerUser: UserEntity | null = null;
       if (ownerInput) {
         ownerUser = await repo.findUserByEmail(ownerInput.email);
-        if (ownerUser) throw new ConflictError('An account with this email already exists', { field: 'ownerEmail' });
+        if (ownerUser)
+          throw new ConflictError('An account with this email already exists', {
+            field: 'ownerEmail',
+          });
         ownerUser = await repo.createUser(ownerInput.email, ownerInput.passwordHash);
         await repo.addMember(tenant.id, ownerUser.id, 'owner');
       }
@@ -159,10 +203,16 @@ export class TenantService {
     return this.db.withSystem((m) => new SystemRepository(m).listTenants(page));
   }
 
-  private async openSession(user: UserEntity, tenant: TenantEntity, role: Role): Promise<SessionResult> {
+  private async openSession(
+    user: UserEntity,
+    tenant: TenantEntity,
+    role: Role,
+  ): Promise<SessionResult> {
     const token = newToken(SESSION_PREFIX);
     const expiresAt = new Date(Date.now() + this.sessionTtlMs);
-    await this.db.withSystem((m) => new SystemRepository(m).createSession(user.id, tenant.id, hashToken(token), expiresAt));
+    await this.db.withSystem((m) =>
+      new SystemRepository(m).createSession(user.id, tenant.id, hashToken(token), expiresAt),
+    );
     return { token, expiresAt, user, tenant, role };
   }
 }
