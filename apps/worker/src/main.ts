@@ -19,11 +19,24 @@ async function main(): Promise<void> {
     : config.temporal.apiKey
       ? true
       : undefined;
-  const connection = await NativeConnection.connect({
-    address: config.temporal.address,
-    apiKey: config.temporal.apiKey ?? undefined,
-    tls,
-  });
+  // Temporal may be down when the worker starts (a restart during an outage): keep trying.
+  let connection: NativeConnection;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      connection = await NativeConnection.connect({
+        address: config.temporal.address,
+        apiKey: config.temporal.apiKey ?? undefined,
+        tls,
+      });
+      break;
+    } catch (error) {
+      logger.warn('Temporal is unreachable; retrying', {
+        attempt,
+        error: (error as Error).message,
+      });
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * attempt, 10_000)));
+    }
+  }
   const { client, connection: clientConnection } = await connectTemporal(config.temporal);
   const worker = await createWorker({ config, db, connection, client, logger });
   logger.info('worker started', {

@@ -8,10 +8,15 @@ export interface TemporalConnectionOptions {
   tls?: { clientCertPem: string; clientKeyPem: string; serverNameOverride?: string } | null;
 }
 
+/**
+ * A client whose connection is made lazily, on first use: the API starts (and keeps storing
+ * messages) while Temporal is unreachable, and hand-offs that fail meanwhile are picked up by
+ * the reconciler.
+ */
 export async function connectTemporal(
   options: TemporalConnectionOptions,
 ): Promise<{ client: Client; connection: Connection }> {
-  const connection = await Connection.connect({
+  const connection = Connection.lazy({
     address: options.address,
     apiKey: options.apiKey ?? undefined,
     tls: options.tls

@@ -88,6 +88,10 @@ export async function deliverDue(
     row,
   }));
 
+  // Heartbeat on a clock, not per response: a batch of slow receivers must not look like a dead
+  // worker, and a dead worker must be noticed within the lane's short heartbeat timeout.
+  const context = Context.current();
+  const beat = setInterval(() => context.heartbeat(), 2_000);
   const results = await mapConcurrent(
     work,
     deps.delivery.concurrencyPerEndpoint,
@@ -100,10 +104,9 @@ export async function deliverDue(
         'user-agent': deps.delivery.userAgent,
       };
       const sent = await deps.sender.post(loaded.endpoint!.url, headers, row.body);
-      Context.current().heartbeat();
       return { ref, row, headers, sent, attemptedAt: new Date(now() - sent.durationMs) };
     },
-  );
+  ).finally(() => clearInterval(beat));
 
   const policy: RetryPolicy = {
     schedule: deps.delivery.retryScheduleMs,

@@ -23,7 +23,9 @@ export const enqueueSignal = defineSignal<[EnqueueSignal]>('enqueue');
 const { deliverDue, abandonDeliveries, autoDisableEndpoint } = proxyActivities<Activities>({
   // A step is at most batchSize requests of ≤ 15 s each, run concurrently.
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
+  // The activity heartbeats every 2 s, so a worker that died is noticed (and the step retried
+  // elsewhere) within seconds rather than at the start-to-close timeout.
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 const { laneSettings } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
