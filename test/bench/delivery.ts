@@ -416,6 +416,7 @@ async function main(): Promise<void> {
 
     // Latency phase: a steady rate of single sends.
     const latencyIds: string[] = [];
+    const sendLatencies: number[] = [];
     if (opts.latencySeconds > 0) {
       log(`latency: ${opts.rate} messages/s for ${opts.latencySeconds} s`);
       const total = opts.rate * opts.latencySeconds;
@@ -435,6 +436,7 @@ async function main(): Promise<void> {
             );
             publishedAt.set(r.sendMessage.message.id, sentAt);
             latencyIds.push(r.sendMessage.message.id);
+            sendLatencies.push(Date.now() - sentAt);
           })(),
         );
       }
@@ -476,6 +478,11 @@ async function main(): Promise<void> {
           ),
         ),
       ),
+      /** How long sendMessage itself took during the latency phase (part of latencyMs). */
+      sendMessageMs: (() => {
+        const sorted = [...sendLatencies].sort((a, b) => a - b);
+        return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+      })(),
       lost,
       duplicates,
       badSignatures: receipts.reduce((sum, r) => sum + r.badSignatures, 0),

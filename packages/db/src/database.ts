@@ -19,7 +19,11 @@ export interface TenantTx {
 /** A tenant-scoped transaction on a bare pg connection: for hot paths that need raw SQL only. */
 export interface SqlTx {
   readonly tenantId: string;
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * `name` makes it a prepared statement on connections that support it (withTenantSql), so
+   * PostgreSQL parses and plans a hot query once per connection instead of once per call.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<T[]>;
 }
 
 export interface Database {
@@ -95,7 +99,10 @@ async function rowsOf<T>(manager: EntityManager, sql: string, params?: unknown[]
 }
 
 interface PgClient {
-  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  query(
+    config: string | { name?: string; text: string; values?: unknown[] },
+    params?: unknown[],
+  ): Promise<{ rows: unknown[] }>;
   release(error?: Error | boolean): void;
 }
 

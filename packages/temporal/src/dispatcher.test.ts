@@ -80,3 +80,23 @@ describe('TemporalDispatcher', () => {
     expect(warnings).toEqual(['lane hand-off failed; the reconciler will retry']);
   });
 });
+
+describe('TemporalDispatcher throttling', () => {
+  it('signals an endpoint at most once per interval, merging later wake-ups', async () => {
+    const { client, calls } = fakeClient();
+    const dispatcher = new TemporalDispatcher(client, 'q', { warn: () => undefined }, 1, 100);
+    dispatcher.wake('tnt_1', 'ep_a');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toHaveLength(1);
+    for (let i = 0; i < 5; i++) {
+      dispatcher.dispatch('tnt_1', [
+        { deliveryId: `dlv_${i}`, messageId: `msg_${i}`, endpointId: 'ep_a', manual: true },
+      ]);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(calls).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(calls).toHaveLength(2);
+    expect(calls[1].deliveries).toHaveLength(5);
+  });
+});

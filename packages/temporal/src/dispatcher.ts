@@ -31,12 +31,20 @@ export class TemporalDispatcher {
   private pending = new Map<string, PendingLane>();
   private timer: NodeJS.Timeout | null = null;
   private inFlight = new Set<Promise<void>>();
+  private readonly lastSignalAt = new Map<string, number>();
 
+  /**
+   * @param lingerMs how long a first wake-up waits for others to join it
+   * @param minIntervalMs at most one signal per endpoint per interval: a lane that was just woken
+   *   picks up everything due when its step runs, so signalling it per message only adds
+   *   workflow tasks. Later wake-ups within the interval merge into one trailing signal.
+   */
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly logger: DispatcherLogger,
     private readonly lingerMs = 5,
+    private readonly minIntervalMs = 50,
   ) {}
 
   dispatch(tenantId: string, deliveries: DispatchItem[]): void {
@@ -56,16 +64,34 @@ export class TemporalDispatcher {
 
   /** Sends everything buffered now and waits for all hand-offs started so far. */
   async flush(): Promise<void> {
+    this.send(true);
+    await Promise.all([...this.inFlight]);
+  }
+
+  /** Signals the lanes whose interval has passed (all when `force`); keeps the rest for later. */
+  private send(force: boolean): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.pending;
-    this.pending = new Map();
-    for (const [endpointId, lane] of batch) {
+    const now = Date.now();
+    let nextWaitMs: number | null = null;
+    for (const [endpointId, lane] of [...this.pending]) {
+      const waitMs = (this.lastSignalAt.get(endpointId) ?? 0) + this.minIntervalMs - now;
+      if (!force && waitMs > 0) {
+        nextWaitMs = Math.min(nextWaitMs ?? waitMs, waitMs);
+        continue;
+      }
+      this.pending.delete(endpointId);
+      this.lastSignalAt.set(endpointId, now);
       const p = this.signal(lane.tenantId, endpointId, lane.manual);
       this.inFlight.add(p);
       void p.finally(() => this.inFlight.delete(p));
     }
-    await Promise.all([...this.inFlight]);
+    if (nextWaitMs !== null) this.timer = setTimeout(() => this.send(false), nextWaitMs);
+    if (this.lastSignalAt.size > 10_000) {
+      for (const [endpointId, at] of this.lastSignalAt) {
+        if (now - at > this.minIntervalMs) this.lastSignalAt.delete(endpointId);
+      }
+    }
   }
 
   private lane(tenantId: string, endpointId: string): PendingLane {
@@ -78,7 +104,7 @@ export class TemporalDispatcher {
   }
 
   private schedule(): void {
-    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.lingerMs);
+    if (!this.timer) this.timer = setTimeout(() => this.send(false), this.lingerMs);
   }
 
   private async signal(tenantId: string, endpointId: string, manual: DeliveryRef[]): Promise<void> {

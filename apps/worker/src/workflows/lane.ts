@@ -59,6 +59,7 @@ export async function laneWorkflow(input: LaneInput): Promise<void> {
   // Until the first step reports the endpoint's rate limit, send one at a time.
   let ratePerSecond: number | null | undefined;
   let fifo = true;
+  let backlog = false;
 
   setHandler(enqueueSignal, ({ deliveries }) => {
     woken = true;
@@ -87,8 +88,10 @@ export async function laneWorkflow(input: LaneInput): Promise<void> {
     const startedAt = Date.now();
     // A healthy, unthrottled lane runs several steps at once on consecutive slices of what is due,
     // so one slow receiver response does not hold up the rest. FIFO lanes never do (one in flight).
-    const steps =
-      circuit.status === 'closed' && ratePerSecond === null && !fifo ? settings.parallelSteps : 1;
+    const steps: number =
+      backlog && circuit.status === 'closed' && ratePerSecond === null && !fifo
+        ? settings.parallelSteps
+        : 1;
     const results = await Promise.all(
       Array.from({ length: steps }, (_, i) =>
         deliverDue({
@@ -102,6 +105,8 @@ export async function laneWorkflow(input: LaneInput): Promise<void> {
       ),
     );
     const result = combine(results);
+    // Every slice came back full: more is waiting, so the next round fans out.
+    backlog = result.attempted >= steps * limit;
     ratePerSecond = result.endpoint.rateLimitPerSecond;
     fifo = result.endpoint.fifo;
 

@@ -66,6 +66,7 @@ export class PublishRepository {
             FROM endpoints p WHERE p.tenant_id = $1 AND p.application_id IN (SELECT id FROM apps)
              AND p.deleted_at IS NULL AND p.disabled_at IS NULL) AS endpoints`,
       [this.tx.tenantId, applicationRefs, eventTypes],
+      'herald_publish_targets',
     );
     return row;
   }
@@ -109,6 +110,7 @@ export class PublishRepository {
         ),
         windowMs,
       ],
+      'herald_publish_claim',
     );
     const lost = rows.filter((r) => !r.claimed);
     if (lost.length === 0) return new Map();
@@ -166,6 +168,7 @@ export class PublishRepository {
         deliveries.map((d) => d.messageId),
         deliveries.map((d) => d.endpointId),
       ],
+      'herald_publish_insert',
     );
   }
 
