@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { loadApiConfig } from '@herald/config';
 import { openDatabase } from '@herald/db';
 import { connectTemporal, TemporalDispatcher } from '@herald/temporal';
-import { createLogger } from './logger';
+import { createLogger } from '@herald/observability';
 import { createServer } from './server';
 
 async function main(): Promise<void> {

@@ -19,7 +19,7 @@ import { createErrorFormatter } from './graphql/errors';
 import { depthLimitRule, limitsPlugin } from './graphql/limits';
 import { buildHeraldSchema } from './graphql/schema';
 import { RateLimiter } from './http/rate-limiter';
-import { createLogger, type Logger } from './logger';
+import { createLogger, type Logger } from '@herald/observability';
 import type { DeliveryDispatcher } from './modules/message/message.service';
 import type { ResolveHost } from './modules/endpoint/url-guard';
 import { createServices, type Services } from './services';

@@ -2,7 +2,7 @@ import { loadWorkerConfig } from '@herald/config';
 import { openDatabase } from '@herald/db';
 import { connectTemporal } from '@herald/temporal';
 import { NativeConnection } from '@temporalio/worker';
-import { createLogger } from './logger';
+import { createLogger } from '@herald/observability';
 import { createWorker } from './worker';
 
 async function main(): Promise<void> {

@@ -15,7 +15,7 @@ const { loadApiConfig } = load('@herald/config') as typeof import('@herald/confi
 const { openDatabase } = load('@herald/db') as typeof import('@herald/db');
 const { createTestDatabase } = load('@herald/db/testing') as typeof import('@herald/db/testing');
 const { createServer } = load('../../dist/server.js') as typeof import('../server');
-const { createLogger } = load('../../dist/logger.js') as typeof import('../logger');
+const { createLogger } = load('@herald/observability') as typeof import('@herald/observability');
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { DELIVERY_EVENTS_CHANNEL, type DeliveryEvent } from '@herald/db';
-import type { Logger } from '../logger';
+import type { Logger } from '@herald/observability';
 
 type Listener = (event: DeliveryEvent) => void;
 

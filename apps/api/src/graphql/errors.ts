@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ERROR_CODES, isHeraldError } from '@herald/domain';
-import type { Logger } from '../logger';
+import type { Logger } from '@herald/observability';
 
 /** Apollo's own codes for requests that never reached a resolver; passed through as they are. */
 const PASS_THROUGH = new Set([

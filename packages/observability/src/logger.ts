@@ -1,8 +1,9 @@
 /**
- * A minimal structured logger: one JSON object per line on stderr. Never pass secrets or
+ * Structured logs: one JSON object per line on stderr, shared by every app. Never pass secrets or
  * payloads in `fields`.
  */
 export type Level = 'debug' | 'info' | 'warn' | 'error';
+
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface Logger {
@@ -12,17 +13,21 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: Level, base: Record<string, unknown> = {}): Logger {
-  const write = (at: Level, msg: string, fields?: Record<string, unknown>) => {
+export function createLogger(
+  level: Level,
+  base: Record<string, unknown> = {},
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): Logger {
+  const log = (at: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[at] < ORDER[level]) return;
-    process.stderr.write(
+    write(
       `${JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...base, ...fields })}\n`,
     );
   };
   return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
+    debug: (m, f) => log('debug', m, f),
+    info: (m, f) => log('info', m, f),
+    warn: (m, f) => log('warn', m, f),
+    error: (m, f) => log('error', m, f),
   };
 }
