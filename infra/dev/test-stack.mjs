@@ -4,6 +4,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ensurePostgres, probePostgres } from './postgres.mjs';
+import { ensureStripeMock } from './stripe-mock.mjs';
 import { ensureTemporal } from './temporal.mjs';
 import { createLog, normalizeLog, redactUrl } from './util.mjs';
 
@@ -28,7 +29,7 @@ export const SYSTEM_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
  *       return { env: { HERALD_TEST_TEMPORAL_ADDRESS: t.address }, stop: t.stop };
  *     },
  *   },
- *   { name: 'stripe-mock', start: … → { env: { HERALD_TEST_STRIPE_API_BASE: … } } },
+ *   { name: 'stripe-mock', start: … → { env: { HERALD_TEST_STRIPE_MOCK_URL: … } } },
  *
  * Note: turbo.json's test task only passes DATABASE_URL, HERALD_* and CI through to the suites,
  * so name the variables HERALD_TEST_* (or extend turbo.json).
@@ -49,6 +50,18 @@ export const testServices = [
       return {
         env: { HERALD_TEST_TEMPORAL_ADDRESS: temporal.address },
         stop: () => temporal.stop(),
+      };
+    },
+  },
+  {
+    // One stripe-mock for the whole run (stateless, so suites can share it).
+    name: 'stripe-mock',
+    enabled: () => !process.env.HERALD_TEST_STRIPE_MOCK_URL,
+    start: async ({ log }) => {
+      const stripeMock = await ensureStripeMock({ log });
+      return {
+        env: { HERALD_TEST_STRIPE_MOCK_URL: stripeMock.url },
+        stop: () => stripeMock.stop(),
       };
     },
   },

@@ -256,7 +256,7 @@ async function provisionDevTenant({ apiBase, operatorToken, databaseUrl }) {
 
   const ownerPassword = randomToken(18);
   const query = `mutation {
-  createTenant(input: { name: "Development", ownerEmail: ${JSON.stringify(DEV_OWNER_EMAIL)}, ownerPassword: ${JSON.stringify(ownerPassword)} }) {
+  createTenant(input: { name: "Development", plan: pro, ownerEmail: ${JSON.stringify(DEV_OWNER_EMAIL)}, ownerPassword: ${JSON.stringify(ownerPassword)} }) {
     tenant { id name }
     apiKey
   }

@@ -473,7 +473,7 @@ async function provision(api: ApiChild): Promise<Fixture> {
       createTenant: { tenant: { id: string }; apiKey: string };
     }>(
       `mutation CreateTenant($input: CreateTenantInput!) { createTenant(input: $input) { tenant { id } apiKey } }`,
-      { input: { name: 'Bench Tenant' } },
+      { input: { name: 'Bench Tenant', plan: 'pro' } },
     );
     apiKey = created.createTenant.apiKey;
   } finally {

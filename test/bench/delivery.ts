@@ -272,7 +272,7 @@ async function main(): Promise<void> {
     };
 
     const tenant = await gql<{ createTenant: { apiKey: string } }>(
-      `mutation { createTenant(input: { name: "Bench" }) { apiKey } }`,
+      `mutation { createTenant(input: { name: "Bench", plan: pro }) { apiKey } }`,
       {},
       OPERATOR_TOKEN,
     );

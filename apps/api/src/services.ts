@@ -3,6 +3,7 @@ import { SecretCipher, type Database } from '@herald/db';
 import type { Authenticator } from './auth/authenticator';
 import { ApiKeyService } from './modules/api-key/api-key.service';
 import { ApplicationService } from './modules/application/application.service';
+import { BillingService } from './modules/billing/billing.service';
 import { DeliveryControlService } from './modules/delivery/delivery.service';
 import type { DeliveryEventHub } from './events/delivery-events';
 import { EndpointService } from './modules/endpoint/endpoint.service';
@@ -22,6 +23,7 @@ export interface Services {
   endpoints: EndpointService;
   messages: MessageService;
   deliveries: DeliveryControlService;
+  billing: BillingService;
   events: Pick<DeliveryEventHub, 'subscribe'>;
 }
 
@@ -59,8 +61,9 @@ export function createServices({
       new SecretCipher(config.security.encryptionKey),
       config.security.secretRotationGraceMs,
     ),
-    messages: new MessageService(db, schemas, config.limits, dispatcher),
+    messages: new MessageService(db, schemas, config.limits, config.plans, dispatcher),
     deliveries: new DeliveryControlService(db, dispatcher),
+    billing: new BillingService(db, config.plans),
     events,
   };
 }

@@ -3,3 +3,5 @@ export * from './durations';
 export * from './schemas';
 export * from './worker';
 export * from './temporal';
+export * from './billing';
+export * from './plans';

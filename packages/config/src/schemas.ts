@@ -1,5 +1,6 @@
 import { EnvReader, type Env } from './env';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
+import { readPlanLimits, type PlanLimits } from './plans';
 
 export type RuntimeEnv = 'development' | 'test' | 'production';
 
@@ -46,6 +47,7 @@ export interface ApiConfig {
   limits: LimitsConfig;
   /** Where deliveries are handed off; address null = store only (no delivery). */
   temporal: TemporalConfig;
+  plans: PlanLimits;
 }
 
 const HOUR_MS = 3_600_000;
@@ -110,6 +112,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     security: readSecurityConfig(r, runtimeEnv),
     limits: readLimitsConfig(r),
     temporal: readTemporalConfig(r),
+    plans: readPlanLimits(r),
   };
   r.done();
   return config;

@@ -135,6 +135,8 @@ const TENANT_WIDE_OPS: Op[] = [
   { label: 'createApiKey', field: 'createApiKey', doc: `mutation { createApiKey(input: { name: "intruder", role: viewer }) { key } }` },
   { label: 'inviteMember', field: 'inviteMember', doc: `mutation { inviteMember(email: "intruder@example.com", role: viewer) { invitationToken } }` },
   { label: 'createTenant', field: 'createTenant', doc: `mutation { createTenant(input: { name: "Intruder" }) { apiKey } }` },
+  { label: 'billing', field: 'billing', doc: `query { billing { plan messages quota } }` },
+  { label: 'setTenantPlan', field: 'setTenantPlan', doc: `mutation($t: ID!) { setTenantPlan(tenantId: $t, plan: enterprise) }`, vars: (t) => ({ t: t.tenantId }) },
   { label: 'logOut', field: 'logOut', doc: `mutation { logOut }` },
 ];
 
@@ -519,6 +521,19 @@ describe.each([
       expectNoCanary(result, op.label);
     },
   );
+
+  it("setTenantPlan on B's tenant is the operator's alone: FORBIDDEN, B's plan unchanged", async () => {
+    const result = await api.gql(
+      `mutation($t: ID!) { setTenantPlan(tenantId: $t, plan: enterprise) }`,
+      { t: B.tenantId },
+      credential(),
+    );
+    expect(codeOf(result)).toBe('FORBIDDEN');
+    const [row] = await api.db.withSystem((m) =>
+      m.query(`SELECT plan FROM tenants WHERE id = $1`, [B.tenantId]),
+    );
+    expect(row.plan).toBe('free');
+  });
 
   it('a batch mixing an A application with a B application stores nothing at all', async () => {
     const result = await api.gql(

@@ -1,6 +1,7 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { ApiKeyResolver } from './api-key/api-key.resolver';
 import { ApplicationResolver } from './application/application.resolver';
+import { BillingResolver } from './billing/billing.resolver';
 import { DeliveryResolver } from './delivery/delivery.resolver';
 import { EndpointResolver } from './endpoint/endpoint.resolver';
 import { EventTypeResolver } from './event-type/event-type.resolver';
@@ -19,4 +20,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   EndpointResolver,
   MessageResolver,
   DeliveryResolver,
+  BillingResolver,
 ];

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { DeliveryConfig } from '@herald/config';
 import {
   notifyDeliveryEvents,
+  usageShard,
   type Database,
   type DeliveryEvent,
   type SecretCipher,
@@ -350,6 +351,12 @@ async function record(
             next_attempt_at timestamptz, last_attempt_at timestamptz)
       WHERE d.tenant_id = $1 AND d.id = u.id`,
     [tx.tenantId, JSON.stringify(updates)],
+  );
+  // Attempts are metered (shown, not billed) in the same transaction that records them.
+  await tx.query(
+    `INSERT INTO usage_counters (tenant_id, hour, shard, attempts) VALUES ($1, date_trunc('hour', now()), $2, $3)
+     ON CONFLICT (tenant_id, hour, shard) DO UPDATE SET attempts = usage_counters.attempts + EXCLUDED.attempts`,
+    [tx.tenantId, usageShard(), attempts.length],
   );
 }
 

@@ -68,7 +68,8 @@ export async function publishOperationalEvents(
         endpointId: e.id,
       })),
   );
-  await new PublishRepository(tx).insert(messages, deliveries, createdAt);
+  // Operational events are Herald talking to the tenant: not billed.
+  await new PublishRepository(tx).insert(messages, deliveries, createdAt, { metered: false });
   return deliveries.map((d) => ({
     deliveryId: d.id,
     messageId: d.messageId,

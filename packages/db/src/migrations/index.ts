@@ -2,6 +2,7 @@ import { Initial1764200000000 } from './1764200000000-Initial';
 import { OperationalApplications1764300000000 } from './1764300000000-OperationalApplications';
 import { LaneIndexes1764400000000 } from './1764400000000-LaneIndexes';
 import { RestrictUsers1764500000000 } from './1764500000000-RestrictUsers';
+import { PlansAndUsage1764600000000 } from './1764600000000-PlansAndUsage';
 
 export { TENANT_TABLES } from './1764200000000-Initial';
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   OperationalApplications1764300000000,
   LaneIndexes1764400000000,
   RestrictUsers1764500000000,
+  PlansAndUsage1764600000000,
 ];

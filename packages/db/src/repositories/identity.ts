@@ -11,9 +11,9 @@ import { paginate, type Page, type PageArgs } from './pagination';
 export class SystemRepository {
   constructor(private readonly manager: EntityManager) {}
 
-  createTenant(name: string): Promise<TenantEntity> {
+  createTenant(name: string, plan: TenantEntity['plan'] = 'free'): Promise<TenantEntity> {
     const repo = this.manager.getRepository(TenantEntity);
-    return repo.save(repo.create({ id: newId('tnt'), name }));
+    return repo.save(repo.create({ id: newId('tnt'), name, plan }));
   }
 
   listTenants(page: PageArgs): Promise<Page<TenantEntity>> {

@@ -18,6 +18,7 @@ export interface NewDeliveryRow {
 }
 
 export interface PublishTargets {
+  plan: 'free' | 'pro' | 'enterprise';
   applications: { id: string; uid: string | null }[];
   schemas: { id: string; name: string; updated_at: string; schema: object }[];
   endpoints: {
@@ -39,6 +40,12 @@ export interface StoredMessageRow {
   created_at: Date;
 }
 
+export const USAGE_SHARDS = 16;
+
+export function usageShard(): number {
+  return Math.floor(Math.random() * USAGE_SHARDS);
+}
+
 export function idempotencySlot(applicationId: string, key: string): string {
   return `${applicationId}\u0000${key}`;
 }
@@ -58,6 +65,7 @@ export class PublishRepository {
          SELECT id, uid FROM applications WHERE tenant_id = $1 AND (id = ANY($2) OR uid = ANY($2))
        )
        SELECT
+         (SELECT plan FROM tenants WHERE id = $1) AS plan,
          (SELECT coalesce(json_agg(json_build_object('id', id, 'uid', uid)), '[]') FROM apps) AS applications,
          (SELECT coalesce(json_agg(json_build_object('id', e.id, 'name', e.name, 'updated_at', e.updated_at, 'schema', e.schema)), '[]')
             FROM event_types e WHERE e.tenant_id = $1 AND e.name = ANY($3) AND e.schema IS NOT NULL) AS schemas,
@@ -133,11 +141,37 @@ export class PublishRepository {
     return new Map(existing.map((r) => [idempotencySlot(r.application_id, r.key), r.message_id]));
   }
 
-  /** Messages and their deliveries in one statement; the payload travels as JSON text. */
+  /**
+   * Messages counted this calendar month (UTC). Taken under a per-tenant transaction lock, so
+   * capped tenants publish one at a time and can never pass their quota between the check and
+   * the insert; uncapped tenants never call this.
+   */
+  async lockAndCountMonthlyMessages(): Promise<number> {
+    // Two statements on purpose: a statement's snapshot is taken when it starts, so a count in
+    // the same statement as the lock would not see what the previous holder committed.
+    await this.tx.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended('herald-quota:' || $1, 0))`,
+      [this.tx.tenantId],
+    );
+    const [row] = await this.tx.query<{ used: string }>(
+      `SELECT coalesce(sum(messages), 0) AS used FROM usage_counters
+        WHERE tenant_id = $1 AND hour >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
+      [this.tx.tenantId],
+      'herald_quota_usage',
+    );
+    return Number(row.used);
+  }
+
+  /**
+   * Messages and their deliveries in one statement; the payload travels as JSON text. The
+   * tenant's usage counter moves in the same statement, so metering is exact and costs no
+   * round trip.
+   */
   async insert(
     messages: NewMessageRow[],
     deliveries: NewDeliveryRow[],
     createdAt: Date,
+    { metered = true }: { metered?: boolean } = {},
   ): Promise<void> {
     if (messages.length === 0) return;
     await this.tx.query(
@@ -146,6 +180,11 @@ export class PublishRepository {
          SELECT m.id, $1, m.application_id, m.event_type, m.event_id, m.payload::jsonb, m.channels, $3
            FROM jsonb_to_recordset($2::jsonb)
              AS m(id text, application_id text, event_type text, event_id text, payload text, channels text[])
+       )
+       , usage AS (
+         INSERT INTO usage_counters (tenant_id, hour, shard, messages)
+         VALUES ($1, date_trunc('hour', $3::timestamptz), $8, $9)
+         ON CONFLICT (tenant_id, hour, shard) DO UPDATE SET messages = usage_counters.messages + EXCLUDED.messages
        )
        INSERT INTO deliveries (id, tenant_id, application_id, message_id, endpoint_id, status, next_attempt_at, created_at)
        SELECT d.id, $1, d.application_id, d.message_id, d.endpoint_id, 'PENDING', $3, $3
@@ -167,6 +206,8 @@ export class PublishRepository {
         deliveries.map((d) => d.applicationId),
         deliveries.map((d) => d.messageId),
         deliveries.map((d) => d.endpointId),
+        usageShard(),
+        metered ? messages.length : 0,
       ],
       'herald_publish_insert',
     );

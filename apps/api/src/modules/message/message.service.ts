@@ -16,12 +16,18 @@ import {
   type StoredMessageRow,
   type TenantTx,
 } from '@herald/db';
-import type { LimitsConfig } from '@herald/config';
+import {
+  monthlyMessageQuota,
+  type LimitsConfig,
+  type PlanId,
+  type PlanLimits,
+} from '@herald/config';
 import type { DispatchItem } from '@herald/temporal';
 import {
   matchesEndpoint,
   createIdFactory,
   NotFoundError,
+  PlanLimitExceededError,
   validateEventTypeName,
   ValidationError,
   type PayloadFilter,
@@ -69,6 +75,7 @@ export class MessageService {
     private readonly db: Database,
     private readonly schemas: JsonSchemaValidator,
     private readonly limits: LimitsConfig,
+    private readonly plans: PlanLimits,
     private readonly dispatcher: DeliveryDispatcher = noDispatch,
   ) {}
 
@@ -147,6 +154,7 @@ export class MessageService {
         });
       }
 
+      await this.enforceQuota(repo, targets.plan, fresh.length);
       const deliveries = fanOut(fresh, prepared, ids, targets.endpoints);
       await repo.insert(fresh, deliveries, createdAt);
       const perMessage = countBy(deliveries, (d) => d.messageId);
@@ -306,6 +314,25 @@ export class MessageService {
             ? `e:${input.eventId}`
             : null,
     };
+  }
+
+  /** Free-plan tenants stop at their monthly quota; the refused request stores nothing. */
+  private async enforceQuota(repo: PublishRepository, plan: PlanId, adding: number): Promise<void> {
+    const quota = monthlyMessageQuota(plan, this.plans);
+    if (quota === null || adding === 0) return;
+    const usage = await repo.lockAndCountMonthlyMessages();
+    if (usage + adding > quota) {
+      const now = new Date();
+      throw new PlanLimitExceededError(
+        `The ${plan} plan allows ${quota} messages a month; ${usage} were sent and this request adds ${adding}. Upgrade, or wait for the reset.`,
+        {
+          quota,
+          usage,
+          resetAt: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
+          metric: 'messages_per_month',
+        },
+      );
+    }
   }
 
   private validateAgainstSchemas(prepared: PreparedMessage[], targets: PublishTargets): void {

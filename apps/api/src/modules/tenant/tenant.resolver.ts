@@ -1,4 +1,6 @@
 import { Arg, Args, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-graphql';
+import type { PlanId } from '@herald/config';
+import { Plan } from '../billing/billing.type';
 import { requireOperator, requireSession, requireTenant } from '../../auth/principal';
 import type { ApiContext } from '../../context';
 import { PageArgs, toConnection } from '../common/connection';
@@ -19,6 +21,7 @@ export class CreateTenantInput {
   @Field() name!: string;
   @Field(() => String, { nullable: true }) ownerEmail?: string | null;
   @Field(() => String, { nullable: true }) ownerPassword?: string | null;
+  @Field(() => Plan, { nullable: true, description: 'Default free.' }) plan?: PlanId | null;
 }
 
 function toAuthPayload(s: SessionResult): AuthPayload {
@@ -100,7 +103,11 @@ export class TenantResolver {
       input.ownerEmail || input.ownerPassword
         ? { email: input.ownerEmail ?? '', password: input.ownerPassword ?? '' }
         : null;
-    const created = await ctx.services.tenants.createTenant(input.name, owner);
+    const created = await ctx.services.tenants.createTenant(
+      input.name,
+      owner,
+      input.plan ?? 'free',
+    );
     return {
       tenant: toTenant(created.tenant),
       apiKey: created.apiKey,

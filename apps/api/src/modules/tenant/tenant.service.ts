@@ -1,3 +1,4 @@
+import type { PlanId } from '@herald/config';
 import {
   hashToken,
   newToken,
@@ -164,6 +165,7 @@ export class TenantService {
   async createTenant(
     name: string,
     owner: { email: string; password: string } | null,
+    plan: PlanId = 'free',
   ): Promise<{ tenant: TenantEntity; apiKey: string; owner: UserEntity | null }> {
     const cleanName = requireText('name', name, 128);
     const ownerInput = owner
@@ -175,7 +177,7 @@ export class TenantService {
     const minted = mintApiKey();
     return this.db.withSystem(async (m) => {
       const repo = new SystemRepository(m);
-      const tenant = await repo.createTenant(cleanName);
+      const tenant = await repo.createTenant(cleanName, plan);
       let ownerUser: UserEntity | null = null;
       if (ownerInput) {
         ownerUser = await repo.findUserByEmail(ownerInput.email);
