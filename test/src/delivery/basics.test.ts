@@ -88,6 +88,9 @@ describe('delivery', () => {
       responseExcerpt: 'ok',
     });
     expect(attempts.attempts.nodes[0].requestHeaders['webhook-signature']).toBe('[redacted]');
+    // Attempts are metered with the write that records them (shown in billing, not billed).
+    const { billing } = await stack.ok(`query { billing { messages attempts } }`, {}, key);
+    expect(billing).toEqual({ messages: 1, attempts: 1 });
     await receiver.close();
   });
 
