@@ -13,6 +13,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { ensurePostgres } from '../dev/postgres.mjs';
 import { ensureTemporal } from '../dev/temporal.mjs';
+import { WORKER_NODE_FLAGS } from '../dev/node-flags.mjs';
 import { freePort, isPortFree } from '../dev/ports.mjs';
 import { ServiceManager } from '../dev/services.mjs';
 import {
@@ -134,7 +135,9 @@ async function main() {
     {
       name: 'worker',
       cmd: process.execPath,
-      args: ['--enable-source-maps', 'apps/worker/dist/main.js'],
+      // A bounded heap: V8 otherwise grows it lazily to ~400 MB under delivery load; 256 MB of old
+      // space holds a full batch of maximum-size payloads with room to spare.
+      args: ['--enable-source-maps', ...WORKER_NODE_FLAGS, 'apps/worker/dist/main.js'],
       entry: 'apps/worker/dist/main.js',
       entryHint: 'The worker has not been built (npx turbo run build --filter=@herald/worker).',
       env: {

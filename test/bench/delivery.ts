@@ -125,10 +125,15 @@ async function startReceiver(
 
 const children = new Set<ChildProcess>();
 
-function startChild(name: string, entry: string, env: Record<string, string>): ChildProcess {
+function startChild(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  flags: string[] = [],
+): ChildProcess {
   // HERALD_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the children.
   const nodeArgs = (process.env.HERALD_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(root, entry)], {
+  const child = spawn(process.execPath, [...flags, ...nodeArgs, path.join(root, entry)], {
     env: {
       PATH: process.env.PATH ?? '',
       ...env,
@@ -249,8 +254,12 @@ async function main(): Promise<void> {
       if (ok) break;
       await new Promise((r) => setTimeout(r, 200));
     }
+    // Workers run with the flags `npm start` gives them.
+    const { WORKER_NODE_FLAGS } = (await import(path.join(root, 'infra/dev/node-flags.mjs'))) as {
+      WORKER_NODE_FLAGS: string[];
+    };
     const workers = Array.from({ length: opts.workers }, (_, i) =>
-      startChild(`worker ${i + 1}`, 'apps/worker/dist/main.js', common),
+      startChild(`worker ${i + 1}`, 'apps/worker/dist/main.js', common, WORKER_NODE_FLAGS),
     );
 
     const pool = new Pool(base, { connections: 16 });

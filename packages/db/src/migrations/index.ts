@@ -3,6 +3,7 @@ import { OperationalApplications1764300000000 } from './1764300000000-Operationa
 import { LaneIndexes1764400000000 } from './1764400000000-LaneIndexes';
 import { RestrictUsers1764500000000 } from './1764500000000-RestrictUsers';
 import { PlansAndUsage1764600000000 } from './1764600000000-PlansAndUsage';
+import { Billing1764700000000 } from './1764700000000-Billing';
 
 export { TENANT_TABLES } from './1764200000000-Initial';
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   LaneIndexes1764400000000,
   RestrictUsers1764500000000,
   PlansAndUsage1764600000000,
+  Billing1764700000000,
 ];
