@@ -256,6 +256,10 @@ function startApi(databaseUrl: string, port: number): ApiChild {
     HERALD_SSRF_ALLOWLIST: '127.0.0.0/8',
     HERALD_RATE_LIMIT_PER_SECOND: '1000000',
     HERALD_RATE_LIMIT_BURST: '1000000',
+    // Optional: more API processes (node:cluster) sharing the port.
+    ...(process.env.HERALD_API_PROCESSES
+      ? { HERALD_API_PROCESSES: process.env.HERALD_API_PROCESSES }
+      : {}),
   };
   loadApiConfig(env); // fail here, with the whole list of problems, rather than in the child
 

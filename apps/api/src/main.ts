@@ -1,12 +1,46 @@
 import 'reflect-metadata';
-import { loadApiConfig } from '@herald/config';
+import cluster from 'node:cluster';
+import { loadApiConfig, type ApiConfig } from '@herald/config';
 import { openDatabase } from '@herald/db';
 import { connectTemporal, TemporalDispatcher } from '@herald/temporal';
 import { createLogger } from '@herald/observability';
 import { createServer } from './server';
 
+/**
+ * With HERALD_API_PROCESSES > 1 this process only supervises: it migrates once, then forks that
+ * many API processes sharing the port (node:cluster), restarts any that die, and stops them all on
+ * SIGINT/SIGTERM. The API is stateless, so processes need nothing from each other.
+ */
+async function supervise(config: ApiConfig): Promise<void> {
+  const logger = createLogger(config.logLevel, { app: 'api', role: 'supervisor' });
+  const db = await openDatabase(config.database);
+  await db.close();
+  let stopping = false;
+  for (let i = 0; i < config.processes; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    logger.error('api process died; starting another', { pid: worker.process.pid, code, signal });
+    cluster.fork();
+  });
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping api processes', { signal });
+    const workers = Object.values(cluster.workers ?? {});
+    let left = workers.length;
+    if (left === 0) process.exit(0);
+    for (const worker of workers) {
+      worker?.once('exit', () => --left === 0 && process.exit(0));
+      worker?.process.kill('SIGTERM');
+    }
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
 async function main(): Promise<void> {
   const config = loadApiConfig();
+  if (config.processes > 1 && cluster.isPrimary) return supervise(config);
   const logger = createLogger(config.logLevel, { app: 'api' });
   const db = await openDatabase(config.database);
   logger.info('database ready (migrations applied)');

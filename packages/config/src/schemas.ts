@@ -40,6 +40,8 @@ export interface ApiConfig {
   host: string;
   port: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** API processes sharing the port (node:cluster); 1 runs a single process. */
+  processes: number;
   /** Public base URL used in links the API prints or returns (portal links, etc.). */
   publicUrl: string;
   database: DatabaseConfig;
@@ -107,6 +109,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     host: r.string('HOST', '0.0.0.0'),
     port,
     logLevel: r.oneOf('HERALD_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    processes: r.int('HERALD_API_PROCESSES', 1, { min: 1, max: 64 }),
     publicUrl: r.string('HERALD_PUBLIC_URL', `http://localhost:${port}`),
     database: readDatabaseConfig(r),
     security: readSecurityConfig(r, runtimeEnv),
