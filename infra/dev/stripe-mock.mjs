@@ -2,18 +2,13 @@
 // process on a free loopback port. The binary is looked up in <repo>/.tools/bin,
 // ~/.cache/herald/bin and PATH, and installed with `go install` (pinned) when Go is available.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import fsp from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import readline from 'node:readline';
+import { findTool, goInstall } from './go-tools.mjs';
 import { freePort, waitForPort } from './ports.mjs';
 import { httpRequest, normalizeLog, repoRoot } from './util.mjs';
 
 export const STRIPE_MOCK_MODULE = 'github.com/stripe/stripe-mock';
 export const STRIPE_MOCK_VERSION = 'v0.197.0';
 const HOST = '127.0.0.1';
-const cacheBin = path.join(os.homedir(), '.cache', 'herald', 'bin');
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 const START_TIMEOUT_MS = 30_000;
 
@@ -89,55 +84,20 @@ export async function ensureStripeMock({ log } = {}) {
 
 /** Path of an installed stripe-mock, or null: <repo>/.tools/bin, ~/.cache/herald/bin, PATH. */
 export async function findStripeMock() {
-  const candidates = [
-    path.join(repoRoot, '.tools', 'bin', 'stripe-mock'),
-    path.join(cacheBin, 'stripe-mock'),
-    ...(process.env.PATH ?? '')
-      .split(path.delimiter)
-      .filter(Boolean)
-      .map((dir) => path.join(dir, 'stripe-mock')),
-  ];
-  return candidates.find(isExecutable) ?? null;
+  return findTool('stripe-mock');
 }
 
 /** `GOBIN=~/.cache/herald/bin go install github.com/stripe/stripe-mock@<pinned>`. */
 export async function installStripeMock(log) {
-  log = normalizeLog(log);
-  const go = findGo();
-  if (!go) {
-    throw new Error(
-      'stripe-mock was not found (looked in .tools/bin, ~/.cache/herald/bin and PATH) and Go is not ' +
-        `installed to build it. Install it with \`go install ${STRIPE_MOCK_MODULE}@${STRIPE_MOCK_VERSION}\` ` +
-        'or set HERALD_TEST_STRIPE_MOCK_URL.',
-    );
-  }
-  await fsp.mkdir(cacheBin, { recursive: true });
-  const target = path.join(cacheBin, 'stripe-mock');
-  const spec = `${STRIPE_MOCK_MODULE}@${STRIPE_MOCK_VERSION}`;
-  log(`Installing stripe-mock: GOBIN=${cacheBin} go install ${spec}`);
-  const started = Date.now();
   // go install writes the binary atomically, so concurrent installs at worst duplicate work.
-  const child = spawn(go, ['install', spec], {
-    env: { ...process.env, GOBIN: cacheBin },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return goInstall({
+    name: 'stripe-mock',
+    module: STRIPE_MOCK_MODULE,
+    version: STRIPE_MOCK_VERSION,
+    log: normalizeLog(log),
+    timeoutMs: INSTALL_TIMEOUT_MS,
+    missingHint: `Install it with \`go install ${STRIPE_MOCK_MODULE}@${STRIPE_MOCK_VERSION}\` or set HERALD_TEST_STRIPE_MOCK_URL.`,
   });
-  const tail = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-      tail.push(line);
-      if (tail.length > 30) tail.shift();
-    });
-  }
-  const timer = setTimeout(() => child.kill('SIGTERM'), INSTALL_TIMEOUT_MS);
-  const code = await new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (c, signal) => resolve(c ?? signal));
-  }).finally(() => clearTimeout(timer));
-  if (code !== 0 || !isExecutable(target)) {
-    throw new Error(`go install ${spec} failed (${code}):\n${tail.join('\n')}`);
-  }
-  log(`stripe-mock installed at ${target} in ${Math.round((Date.now() - started) / 1000)} s`);
-  return target;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -161,20 +121,4 @@ async function waitForHttp(url, isAlive) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`no answer from ${url} after ${START_TIMEOUT_MS / 1000} s (${last})`);
-}
-
-function isExecutable(file) {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function findGo() {
-  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), '/usr/local/go/bin']) {
-    if (dir && isExecutable(path.join(dir, 'go'))) return path.join(dir, 'go');
-  }
-  return null;
 }

@@ -4,17 +4,17 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { findGo, findTool, goInstall, isExecutable, toolCacheBin } from './go-tools.mjs';
 import { freePort, waitForPort } from './ports.mjs';
 import { normalizeLog, repoRoot } from './util.mjs';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const HOST = '127.0.0.1';
-const cacheBin = path.join(os.homedir(), '.cache', 'herald', 'bin');
+const cacheBin = toolCacheBin;
 const INSTALL_TIMEOUT_MS = 45 * 60_000;
 const START_TIMEOUT_MS = 120_000;
 
@@ -177,22 +177,14 @@ export async function findTemporalCli(log) {
   log = normalizeLog(log);
   const local = path.join(repoRoot, '.tools', 'bin', 'temporal');
   if (isExecutable(local)) return local;
-  const cached = path.join(cacheBin, 'temporal');
   if (goInstallRunning()) await waitForInstalls(log);
-  if (isExecutable(cached)) return cached;
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, 'temporal');
-    if (isExecutable(candidate)) return candidate;
-  }
-  return null;
+  return findTool('temporal');
 }
 
 /** `GOBIN=~/.cache/herald/bin go install <cli>@<pinned version>`, once, with progress logs. */
 export async function installTemporalCli(log) {
   log = normalizeLog(log);
-  const go = findGo();
-  if (!go) {
+  if (!findGo()) {
     throw new Error(
       'The Temporal CLI was not found (looked in .tools/bin, ~/.cache/herald/bin and PATH) and Go is ' +
         'not installed to build it. Install the CLI (https://docs.temporal.io/cli) or set TEMPORAL_ADDRESS.',
@@ -222,58 +214,21 @@ export async function installTemporalCli(log) {
   try {
     if (goInstallRunning()) await waitForInstalls(log);
     if (isExecutable(target)) return target;
-    const spec = `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`;
-    log(`Installing the Temporal CLI: GOBIN=${cacheBin} go install ${spec}`);
-    log('This compiles the Temporal server and takes several minutes the first time…');
-    const started = Date.now();
-    const child = spawn(go, ['install', '-v', spec], {
-      env: { ...process.env, GOBIN: cacheBin },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    log('The Temporal CLI compiles the Temporal server: several minutes the first time…');
+    return await goInstall({
+      name: 'temporal',
+      module: TEMPORAL_CLI_MODULE,
+      version: TEMPORAL_CLI_VERSION,
+      log,
+      timeoutMs: INSTALL_TIMEOUT_MS,
+      missingHint: 'Install the CLI (https://docs.temporal.io/cli) or set TEMPORAL_ADDRESS.',
     });
-    const tail = [];
-    let packages = 0;
-    for (const stream of [child.stdout, child.stderr]) {
-      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-        packages++;
-        tail.push(line);
-        if (tail.length > 30) tail.shift();
-      });
-    }
-    const progress = setInterval(() => {
-      const mins = ((Date.now() - started) / 60_000).toFixed(1);
-      log(`…still installing the Temporal CLI (${mins} min, ${packages} packages so far)`);
-    }, 30_000);
-    const code = await new Promise((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (c, signal) => resolve(c ?? signal));
-    }).finally(() => clearInterval(progress));
-    if (code !== 0 || !isExecutable(target)) {
-      throw new Error(`go install ${spec} failed (${code}):\n${tail.join('\n')}`);
-    }
-    log(`Temporal CLI installed at ${target} in ${Math.round((Date.now() - started) / 1000)} s`);
-    return target;
   } finally {
     await fsp.rm(lockDir, { recursive: true, force: true });
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-
-function isExecutable(file) {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function findGo() {
-  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), '/usr/local/go/bin']) {
-    if (dir && isExecutable(path.join(dir, 'go'))) return path.join(dir, 'go');
-  }
-  return null;
-}
 
 function pidAlive(pid) {
   try {
