@@ -2,6 +2,7 @@
 // process on a free loopback port. The binary is looked up in <repo>/.tools/bin,
 // ~/.cache/herald/bin and PATH, and installed with `go install` (pinned) when Go is available.
 import { spawn } from 'node:child_process';
+import readline from 'node:readline';
 import { findTool, goInstall } from './go-tools.mjs';
 import { freePort, waitForPort } from './ports.mjs';
 import { httpRequest, normalizeLog, repoRoot } from './util.mjs';
@@ -29,11 +30,17 @@ export async function ensureStripeMock({ log } = {}) {
   log = normalizeLog(log);
   const bin = (await findStripeMock()) ?? (await installStripeMock(log));
   const port = await freePort(HOST);
-  // -http-addr binds loopback only; -http-port would listen on every interface.
-  const child = spawn(bin, ['-http-addr', `${HOST}:${port}`], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // Both listeners on loopback: without -https-addr stripe-mock also opens HTTPS on *:12112,
+  // which is not loopback-only and lets only one instance run per machine.
+  const httpsPort = await freePort(HOST);
+  const child = spawn(
+    bin,
+    ['-http-addr', `${HOST}:${port}`, '-https-addr', `${HOST}:${httpsPort}`],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output = [];
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
