@@ -66,6 +66,8 @@ export default defineConfig(
       sourceType: 'module',
       globals: { ...globals.node },
     },
+    // TypeScript catches undefined names in .ts files; plain JavaScript has only this rule.
+    rules: { 'no-undef': 'error' },
   },
   {
     files: ['**/*.cjs'],
