@@ -1,8 +1,8 @@
 import { loadBillingConfig } from '@herald/config';
 import { createLogger } from '@herald/observability';
 import { createBillingServer } from './server';
-import { definePlans } from './plans';
-import { MemoryBillingStore } from './store';
+import { definePlans } from '@herald/billing-core';
+import { MemoryBillingStore } from '@herald/billing-core';
 
 /**
  * Standalone billing webhook receiver. Development only for now: state is in memory until the

@@ -1,7 +1,11 @@
 import http from 'node:http';
 import type { Logger } from '@herald/observability';
-import { WebhookSignatureError } from './errors';
-import { handleStripeWebhook, WebhookNotConfiguredError, type StripeWebhookDeps } from './webhooks';
+import { WebhookSignatureError } from '@herald/billing-core';
+import {
+  handleStripeWebhook,
+  WebhookNotConfiguredError,
+  type StripeWebhookDeps,
+} from '@herald/billing-core';
 
 export interface BillingServerDeps {
   webhook: StripeWebhookDeps;

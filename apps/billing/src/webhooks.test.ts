@@ -3,15 +3,25 @@ import type http from 'node:http';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBillingServer } from './server';
-import { MemoryBillingStore } from './store';
-import { testPlans } from './testing/fixtures';
-import type {
-  BillingWebhookCallbacks,
-  CheckoutCompleted,
-  InvoicePaid,
-  InvoicePaymentFailed,
-  SubscriptionChanged,
-} from './webhooks';
+import {
+  definePlans,
+  MemoryBillingStore,
+  type BillingWebhookCallbacks,
+  type CheckoutCompleted,
+  type InvoicePaid,
+  type InvoicePaymentFailed,
+  type SubscriptionChanged,
+} from '@herald/billing-core';
+
+const testPlans = () =>
+  definePlans({
+    freeMonthlyMessages: 10_000,
+    proBasePriceId: 'price_test_pro_base',
+    proMeteredPriceId: 'price_test_pro_metered',
+    proBaseAmountCents: 4_900,
+    proPer1000AmountCents: 50,
+    meterEventName: 'herald_messages',
+  });
 
 const SECRET = 'whsec_test_secret';
 let server: http.Server;

@@ -6,4 +6,3 @@ export * from './usage-reporter';
 export * from './stripe-client';
 export * from './billing-service';
 export * from './webhooks';
-export * from './server';
