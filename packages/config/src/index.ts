@@ -5,3 +5,4 @@ export * from './worker';
 export * from './temporal';
 export * from './billing';
 export * from './plans';
+export * from './observability';

@@ -1,6 +1,7 @@
 import { EnvReader, type Env } from './env';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 import { readPlanLimits, type PlanLimits } from './plans';
+import { readMetricsConfig, type MetricsConfig } from './observability';
 
 export type RuntimeEnv = 'development' | 'test' | 'production';
 
@@ -50,6 +51,8 @@ export interface ApiConfig {
   /** Where deliveries are handed off; address null = store only (no delivery). */
   temporal: TemporalConfig;
   plans: PlanLimits;
+  /** Prometheus `/metrics` on the API port. */
+  metrics: MetricsConfig;
 }
 
 const HOUR_MS = 3_600_000;
@@ -116,6 +119,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     limits: readLimitsConfig(r),
     temporal: readTemporalConfig(r),
     plans: readPlanLimits(r),
+    metrics: readMetricsConfig(r),
   };
   r.done();
   return config;

@@ -1,6 +1,7 @@
 import { EnvReader, readDuration, readDurationList, type Env } from './env';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 import { readDatabaseConfig, type DatabaseConfig, type RuntimeEnv } from './schemas';
+import { readMetricsConfig, type MetricsConfig } from './observability';
 
 export interface DeliveryConfig {
   /** Delay before each attempt; the first is normally 0 (immediately). */
@@ -40,6 +41,8 @@ export interface WorkerConfig {
   maxConcurrentActivities: number;
   maxConcurrentWorkflowTasks: number;
   maxCachedWorkflows: number;
+  /** The worker's HTTP server for probes and Prometheus metrics. */
+  metrics: MetricsConfig;
 }
 
 export function readDeliveryConfig(r: EnvReader): DeliveryConfig {
@@ -95,6 +98,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     maxConcurrentActivities: r.int('HERALD_WORKER_MAX_ACTIVITIES', 200, { min: 1 }),
     maxConcurrentWorkflowTasks: r.int('HERALD_WORKER_MAX_WORKFLOW_TASKS', 100, { min: 1 }),
     maxCachedWorkflows: r.int('HERALD_WORKER_MAX_CACHED_WORKFLOWS', 2000, { min: 0 }),
+    metrics: readMetricsConfig(r),
   };
   r.done();
   return config;

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { loadApiConfig, loadWorkerConfig } from './index';
+
+const base = {
+  DATABASE_URL: 'postgres://localhost/herald',
+  HERALD_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+};
+
+describe('metrics configuration', () => {
+  it('is on by default, with the worker serving probes and metrics on 9464', () => {
+    expect(loadApiConfig(base).metrics.enabled).toBe(true);
+    const worker = loadWorkerConfig({ ...base, TEMPORAL_ADDRESS: '127.0.0.1:7233' });
+    expect(worker.metrics).toEqual({ enabled: true, port: 9464, host: '0.0.0.0' });
+  });
+
+  it('reads overrides and rejects bad ports', () => {
+    const worker = loadWorkerConfig({
+      ...base,
+      TEMPORAL_ADDRESS: '127.0.0.1:7233',
+      HERALD_METRICS_ENABLED: 'false',
+      HERALD_METRICS_PORT: '0',
+      HERALD_METRICS_HOST: '127.0.0.1',
+    });
+    expect(worker.metrics).toEqual({ enabled: false, port: 0, host: '127.0.0.1' });
+    expect(() => loadApiConfig({ ...base, HERALD_METRICS_PORT: '70000' })).toThrow(
+      /HERALD_METRICS_PORT/,
+    );
+  });
+});
