@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    globalSetup: ['./src/testing/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

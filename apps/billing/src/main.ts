@@ -1,49 +1,109 @@
 import { loadBillingConfig } from '@herald/config';
+import {
+  BillingService,
+  createStripe,
+  definePlans,
+  PgBillingEffects,
+  PgBillingStore,
+} from '@herald/billing-core';
+import { openDatabase } from '@herald/db';
 import { createLogger } from '@herald/observability';
+import { connectTemporal } from '@herald/temporal';
+import { NativeConnection } from '@temporalio/worker';
 import { createBillingServer } from './server';
-import { definePlans } from '@herald/billing-core';
-import { MemoryBillingStore } from '@herald/billing-core';
+import { createBillingWorker, type BillingWorker } from './worker';
 
 /**
- * Standalone billing webhook receiver. Development only for now: state is in memory until the
- * PostgreSQL store and the API callbacks land (see README.md).
+ * The billing service: Stripe's webhooks (`POST /stripe/webhook`) applied to PostgreSQL, and,
+ * when Temporal is configured, the worker whose schedule reports usage to Stripe.
  */
 async function main(): Promise<void> {
   const config = loadBillingConfig();
-  const logger = createLogger(config.logLevel, { service: 'billing' });
-  const store = new MemoryBillingStore();
-  const log =
-    (what: string) =>
-    async (event: object): Promise<void> =>
-      logger.info(`stripe: ${what}`, { ...event });
+  const logger = createLogger(config.logLevel, { app: 'billing' });
+  if (!config.database) throw new Error('DATABASE_URL is required by the billing service');
+  const db = await openDatabase(config.database);
+  const store = new PgBillingStore(db);
+  const plans = definePlans(config.plans);
+  const stripe = createStripe({
+    secretKey: config.stripe.secretKey,
+    apiBase: config.stripe.apiBase,
+  });
+  if (!stripe) logger.warn('STRIPE_SECRET_KEY is not set: billing runs in "not configured" mode');
+  const service = new BillingService({
+    stripe,
+    store,
+    plans,
+    meterEventName: config.plans.meterEventName,
+    logger,
+  });
+
   const server = createBillingServer({
-    stripeConfigured: config.stripe.secretKey !== null,
+    stripeConfigured: stripe !== null,
     logger,
     webhook: {
       webhookSecret: config.stripe.webhookSecret,
       toleranceSec: config.stripe.webhookToleranceSec,
       events: store,
       customers: store,
-      plans: definePlans(config.plans),
+      plans,
       logger,
-      callbacks: {
-        checkoutCompleted: log('checkout completed'),
-        subscriptionChanged: log('subscription changed'),
-        invoicePaid: log('invoice paid'),
-        invoicePaymentFailed: log('invoice payment failed'),
-      },
+      callbacks: new PgBillingEffects({ gracePeriodMs: config.gracePeriodMs, logger }),
     },
   });
-  logger.warn('billing is using in-memory storage; state is lost on restart');
-  server.listen(config.port, config.host, () =>
-    logger.info('billing listening', { host: config.host, port: config.port }),
-  );
-  const stop = () => server.close(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  logger.info('billing listening', { host: config.host, port: config.port });
+
+  let worker: BillingWorker | null = null;
+  let connections: { close(): Promise<void> }[] = [];
+  if (config.temporal.address) {
+    const address = config.temporal.address;
+    const connection = await NativeConnection.connect({
+      address,
+      apiKey: config.temporal.apiKey ?? undefined,
+      tls: config.temporal.tls
+        ? {
+            clientCertPair: {
+              crt: Buffer.from(config.temporal.tls.clientCertPem),
+              key: Buffer.from(config.temporal.tls.clientKeyPem),
+            },
+          }
+        : config.temporal.apiKey
+          ? true
+          : undefined,
+    });
+    const temporal = await connectTemporal({ ...config.temporal, address });
+    connections = [temporal.connection, connection];
+    worker = await createBillingWorker({
+      connection,
+      client: temporal.client,
+      namespace: config.temporal.namespace,
+      taskQueue: config.taskQueue,
+      reportIntervalMs: config.reportIntervalMs,
+      activities: { db, store, service, logger },
+      logger,
+    });
+    void worker.run();
+    logger.info('usage reporting worker started', { taskQueue: config.taskQueue });
+  } else {
+    logger.warn('TEMPORAL_ADDRESS is not set: usage is metered but not reported to Stripe');
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await worker?.shutdown();
+    for (const c of connections) await c.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

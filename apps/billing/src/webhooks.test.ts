@@ -11,6 +11,7 @@ import {
   type InvoicePaid,
   type InvoicePaymentFailed,
   type SubscriptionChanged,
+  type WebhookEventStore,
 } from '@herald/billing-core';
 
 const testPlans = () =>
@@ -64,12 +65,10 @@ function maybeFail(): void {
 
 beforeAll(async () => {
   // Stores are swapped per test through these indirections; the server lives for the file.
-  const events = {
-    markProcessed: (id: string) => store.markProcessed(id),
-    unmarkProcessed: (id: string) => store.unmarkProcessed(id),
-    advanceSubscriptionVersion: (
-      ...a: Parameters<MemoryBillingStore['advanceSubscriptionVersion']>
-    ) => store.advanceSubscriptionVersion(...a),
+  const events: WebhookEventStore = {
+    processOnce: (id, apply) => store.processOnce(id, apply),
+    advanceSubscriptionVersion: (tx, id, version) =>
+      store.advanceSubscriptionVersion(tx, id, version),
   };
   server = createBillingServer({
     stripeConfigured: true,

@@ -6,3 +6,4 @@ export * from './usage-reporter';
 export * from './stripe-client';
 export * from './billing-service';
 export * from './webhooks';
+export * from './effects';

@@ -29,6 +29,18 @@ const stores: [string, () => Store][] = [
   ['pg', () => new PgBillingStore(pg.db)],
 ];
 
+/** One compare-and-set in its own event transaction, as the webhook handler runs it. */
+async function advance(
+  store: WebhookEventStore,
+  subscriptionId: string,
+  version: { created: number; rank: number },
+): Promise<boolean> {
+  const result = await store.processOnce(`evt_cas_${++seq}`, (tx) =>
+    store.advanceSubscriptionVersion(tx, subscriptionId, version),
+  );
+  return result!.value;
+}
+
 describe.each(stores)('%s billing store', (kind, make) => {
   it('links a customer once and keeps the first link when links race', async () => {
     const store = make();
@@ -50,32 +62,41 @@ describe.each(stores)('%s billing store', (kind, make) => {
     expect(await store.getTenantIdForCustomer('cus_unknown')).toBeNull();
   });
 
-  it('records an event id once, also under concurrency, and forgets it on unmark', async () => {
+  it('runs an event once, also under concurrency, and again after a failed attempt', async () => {
     const store = make();
     const eventId = `evt_${kind}_${++seq}`;
-    const results = await Promise.all([1, 2, 3, 4, 5].map(() => store.markProcessed(eventId)));
-    expect(results.filter(Boolean)).toHaveLength(1);
-    expect(await store.markProcessed(eventId)).toBe(false);
+    let runs = 0;
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => store.processOnce(eventId, async () => ++runs)),
+    );
+    expect(runs).toBe(1);
+    expect(results.filter((r) => r !== null)).toEqual([{ value: 1 }]);
+    expect(await store.processOnce(eventId, async () => ++runs)).toBeNull();
 
-    await store.unmarkProcessed(eventId);
-    expect(await store.markProcessed(eventId)).toBe(true);
-    expect(await store.markProcessed(eventId)).toBe(false);
-    expect(await store.markProcessed(`${eventId}_other`)).toBe(true);
+    const failing = `${eventId}_failing`;
+    await expect(
+      store.processOnce(failing, async () => {
+        throw new Error('effects failed');
+      }),
+    ).rejects.toThrow('effects failed');
+    // The failed attempt left no mark: Stripe's retry is processed.
+    expect(await store.processOnce(failing, async () => 'retried')).toEqual({ value: 'retried' });
+    expect(await store.processOnce(failing, async () => 'again')).toBeNull();
   });
 
   it('compare-and-sets subscription versions (created, then rank)', async () => {
     const store = make();
     const sub = `sub_${kind}_${++seq}`;
-    expect(await store.advanceSubscriptionVersion(sub, { created: 100, rank: 1 })).toBe(true);
-    expect(await store.advanceSubscriptionVersion(sub, { created: 99, rank: 2 })).toBe(false);
-    expect(await store.advanceSubscriptionVersion(sub, { created: 100, rank: 0 })).toBe(false);
-    // Equal is not older: applied (a redelivered event after unmarkProcessed).
-    expect(await store.advanceSubscriptionVersion(sub, { created: 100, rank: 1 })).toBe(true);
-    expect(await store.advanceSubscriptionVersion(sub, { created: 100, rank: 2 })).toBe(true);
-    expect(await store.advanceSubscriptionVersion(sub, { created: 100, rank: 1 })).toBe(false);
-    expect(await store.advanceSubscriptionVersion(sub, { created: 101, rank: 0 })).toBe(true);
+    expect(await advance(store, sub, { created: 100, rank: 1 })).toBe(true);
+    expect(await advance(store, sub, { created: 99, rank: 2 })).toBe(false);
+    expect(await advance(store, sub, { created: 100, rank: 0 })).toBe(false);
+    // Equal is not older: applied (a redelivery after a rolled-back attempt).
+    expect(await advance(store, sub, { created: 100, rank: 1 })).toBe(true);
+    expect(await advance(store, sub, { created: 100, rank: 2 })).toBe(true);
+    expect(await advance(store, sub, { created: 100, rank: 1 })).toBe(false);
+    expect(await advance(store, sub, { created: 101, rank: 0 })).toBe(true);
     // Other subscriptions are independent.
-    expect(await store.advanceSubscriptionVersion(`${sub}_b`, { created: 1, rank: 0 })).toBe(true);
+    expect(await advance(store, `${sub}_b`, { created: 1, rank: 0 })).toBe(true);
   });
 });
 
@@ -93,9 +114,9 @@ describe('PgBillingStore', () => {
     const store = new PgBillingStore(pg.db);
     const sub = `sub_race_${++seq}`;
     const versions = [5, 3, 9, 1, 7].map((created) => ({ created, rank: 1 }));
-    await Promise.all(versions.map((v) => store.advanceSubscriptionVersion(sub, v)));
-    expect(await store.advanceSubscriptionVersion(sub, { created: 8, rank: 2 })).toBe(false);
-    expect(await store.advanceSubscriptionVersion(sub, { created: 9, rank: 1 })).toBe(true);
+    await Promise.all(versions.map((v) => advance(store, sub, v)));
+    expect(await advance(store, sub, { created: 8, rank: 2 })).toBe(false);
+    expect(await advance(store, sub, { created: 9, rank: 1 })).toBe(true);
   });
 
   it('moves the reporting watermark forward only', async () => {

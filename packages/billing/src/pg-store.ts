@@ -1,5 +1,5 @@
 import type { Database } from '@herald/db';
-import type { BillingStore, SubscriptionVersion, WebhookEventStore } from './store';
+import type { BillingStore, BillingTx, SubscriptionVersion, WebhookEventStore } from './store';
 
 /** One closed hour of a tenant's usage: messages summed over the counter shards. */
 export interface HourlyUsage {
@@ -73,24 +73,36 @@ export class PgBillingStore implements BillingStore, WebhookEventStore, UsageWat
     return rows[0]?.tenant_id ?? null;
   }
 
-  async markProcessed(eventId: string): Promise<boolean> {
-    const rows = await this.rows(
-      `INSERT INTO stripe_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id`,
-      [eventId],
-    );
+  async processOnce<T>(
+    eventId: string,
+    apply: (tx: BillingTx) => Promise<T>,
+  ): Promise<{ value: T } | null> {
+    return this.db.withSystem(async (m) => {
+      const tx = billingTx(m);
+      // A concurrent insert of the same id waits here until the first transaction ends, then
+      // conflicts (committed) or inserts (rolled back): either way the effects run once.
+      const marked = await tx.query(
+        `INSERT INTO stripe_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [eventId],
+      );
+      if (marked.length === 0) return null;
+      return { value: await apply(tx) };
+    });
+  }
+
+  /** Whether an event id has been processed (tests and support). */
+  async isProcessed(eventId: string): Promise<boolean> {
+    const rows = await this.rows(`SELECT 1 FROM stripe_events WHERE event_id = $1`, [eventId]);
     return rows.length === 1;
   }
 
-  async unmarkProcessed(eventId: string): Promise<void> {
-    await this.rows(`DELETE FROM stripe_events WHERE event_id = $1`, [eventId]);
-  }
-
   async advanceSubscriptionVersion(
+    tx: BillingTx,
     subscriptionId: string,
     version: SubscriptionVersion,
   ): Promise<boolean> {
     // Same rule as compareVersions: an equal version is not older, so it is applied.
-    const rows = await this.rows(
+    const rows = await tx.query(
       `INSERT INTO subscription_versions (subscription_id, created, rank) VALUES ($1, $2, $3)
        ON CONFLICT (subscription_id) DO UPDATE
          SET created = EXCLUDED.created, rank = EXCLUDED.rank, updated_at = now()
@@ -139,6 +151,11 @@ export class PgBillingStore implements BillingStore, WebhookEventStore, UsageWat
   private rows<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
     return this.db.withSystem((m) => rowsOf<T>(m, sql, params));
   }
+}
+
+/** A BillingTx over the transaction `withSystem` opened. */
+export function billingTx(manager: EntityManager): BillingTx {
+  return { query: <T>(sql: string, params: unknown[]) => rowsOf<T>(manager, sql, params) };
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * What billing persists. The in-memory implementation below is for tests and local development
- * only; the PostgreSQL implementation (packages/db) comes with the API integration.
+ * What billing persists. The in-memory implementation below is for tests of the HTTP surface
+ * only; PgBillingStore is what runs.
  */
 export interface BillingStore {
   getCustomerId(tenantId: string): Promise<string | null>;
@@ -12,16 +12,30 @@ export interface BillingStore {
   getTenantIdForCustomer(customerId: string): Promise<string | null>;
 }
 
+/**
+ * Statements inside the transaction that records a webhook event, so an event's effects and its
+ * "processed" mark commit together or not at all.
+ */
+export interface BillingTx {
+  query<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
+}
+
 export interface WebhookEventStore {
-  /** Records a Stripe event id; true the first time, false for a duplicate. */
-  markProcessed(eventId: string): Promise<boolean>;
-  /** Undoes markProcessed when handling failed, so Stripe's retry is processed again. */
-  unmarkProcessed(eventId: string): Promise<void>;
   /**
-   * Compare-and-set of the newest applied change to a subscription. Returns false (and stores
-   * nothing) when `version` is older than the stored one.
+   * Runs `apply` for an event id that was never processed, in one transaction with recording the
+   * id; null (and nothing run) for a duplicate. A throw rolls everything back, so Stripe's retry
+   * is processed again. Concurrent deliveries of one event: the second waits, then is a duplicate.
+   */
+  processOnce<T>(
+    eventId: string,
+    apply: (tx: BillingTx) => Promise<T>,
+  ): Promise<{ value: T } | null>;
+  /**
+   * Compare-and-set of the newest applied change to a subscription, inside `tx`. Returns false
+   * (and stores nothing) when `version` is older than the stored one.
    */
   advanceSubscriptionVersion(
+    tx: BillingTx,
     subscriptionId: string,
     version: SubscriptionVersion,
   ): Promise<boolean>;
@@ -38,6 +52,11 @@ export interface SubscriptionVersion {
 export function compareVersions(a: SubscriptionVersion, b: SubscriptionVersion): number {
   return a.created - b.created || a.rank - b.rank;
 }
+
+/** The memory store has no SQL: its callers' effects must not need it. */
+const NO_SQL: BillingTx = {
+  query: () => Promise.reject(new Error('MemoryBillingStore runs no SQL; use PgBillingStore')),
+};
 
 /** In-memory BillingStore + WebhookEventStore: tests and local development only. */
 export class MemoryBillingStore implements BillingStore, WebhookEventStore {
@@ -62,17 +81,22 @@ export class MemoryBillingStore implements BillingStore, WebhookEventStore {
     return this.tenantsByCustomer.get(customerId) ?? null;
   }
 
-  async markProcessed(eventId: string): Promise<boolean> {
-    if (this.processedEvents.has(eventId)) return false;
+  async processOnce<T>(
+    eventId: string,
+    apply: (tx: BillingTx) => Promise<T>,
+  ): Promise<{ value: T } | null> {
+    if (this.processedEvents.has(eventId)) return null;
     this.processedEvents.add(eventId);
-    return true;
-  }
-
-  async unmarkProcessed(eventId: string): Promise<void> {
-    this.processedEvents.delete(eventId);
+    try {
+      return { value: await apply(NO_SQL) };
+    } catch (err) {
+      this.processedEvents.delete(eventId);
+      throw err;
+    }
   }
 
   async advanceSubscriptionVersion(
+    _tx: BillingTx,
     subscriptionId: string,
     version: SubscriptionVersion,
   ): Promise<boolean> {

@@ -3,10 +3,11 @@ import Stripe from 'stripe';
 import { PLAN_METADATA_KEY, TENANT_METADATA_KEY } from './billing-service';
 import { WebhookSignatureError } from './errors';
 import { isPlanId, planForPriceId, type PlanCatalog, type PlanId } from './plans';
-import type { BillingStore, WebhookEventStore } from './store';
+import type { BillingStore, BillingTx, WebhookEventStore } from './store';
 
 export interface CheckoutCompleted {
   eventId: string;
+  eventCreated: number;
   tenantId: string | null;
   customerId: string | null;
   subscriptionId: string | null;
@@ -30,6 +31,7 @@ export interface SubscriptionChanged {
 
 export interface InvoicePaid {
   eventId: string;
+  eventCreated: number;
   tenantId: string | null;
   customerId: string | null;
   invoiceId: string;
@@ -42,6 +44,7 @@ export interface InvoicePaid {
 
 export interface InvoicePaymentFailed {
   eventId: string;
+  eventCreated: number;
   tenantId: string | null;
   customerId: string | null;
   invoiceId: string;
@@ -53,12 +56,15 @@ export interface InvoicePaymentFailed {
   nextPaymentAttempt: number | null;
 }
 
-/** What billing does with Stripe's news; the API integration implements it over PostgreSQL. */
+/**
+ * What billing does with Stripe's news (PgBillingEffects in production). Each runs inside the
+ * transaction that marks the event processed: effects and the mark commit together.
+ */
 export interface BillingWebhookCallbacks {
-  checkoutCompleted(event: CheckoutCompleted): Promise<void>;
-  subscriptionChanged(event: SubscriptionChanged): Promise<void>;
-  invoicePaid(event: InvoicePaid): Promise<void>;
-  invoicePaymentFailed(event: InvoicePaymentFailed): Promise<void>;
+  checkoutCompleted(event: CheckoutCompleted, tx: BillingTx): Promise<void>;
+  subscriptionChanged(event: SubscriptionChanged, tx: BillingTx): Promise<void>;
+  invoicePaid(event: InvoicePaid, tx: BillingTx): Promise<void>;
+  invoicePaymentFailed(event: InvoicePaymentFailed, tx: BillingTx): Promise<void>;
 }
 
 export interface StripeWebhookDeps {
@@ -104,8 +110,8 @@ const SUBSCRIPTION_RANK = { created: 0, updated: 1, deleted: 2 } as const;
 
 /**
  * Verifies a Stripe webhook and dispatches it once. Throws WebhookSignatureError for a bad
- * signature (answer 400) and rethrows callback failures after forgetting the event id, so Stripe's
- * retry is processed again (answer 5xx).
+ * signature (answer 400) and rethrows callback failures (answer 5xx): their transaction, event id
+ * included, rolled back, so Stripe's retry is processed again.
  */
 export async function handleStripeWebhook(
   rawBody: Buffer,
@@ -130,13 +136,12 @@ export async function handleStripeWebhook(
 
   const base = { eventId: event.id, type: event.type };
   if (!HANDLED.has(event.type)) return { status: 'ignored', ...base };
-  if (!(await deps.events.markProcessed(event.id))) return { status: 'duplicate', ...base };
   try {
-    const applied = await dispatch(event, deps);
-    return { status: applied ? 'processed' : 'stale', ...base };
+    const result = await deps.events.processOnce(event.id, (tx) => dispatch(event, deps, tx));
+    if (!result) return { status: 'duplicate', ...base };
+    return { status: result.value ? 'processed' : 'stale', ...base };
   } catch (err) {
-    await deps.events.unmarkProcessed(event.id);
-    deps.logger?.error('stripe webhook handling failed', {
+    deps.logger?.error('stripe webhook handling failed; Stripe will retry', {
       ...base,
       error: (err as Error).message,
     });
@@ -145,7 +150,11 @@ export async function handleStripeWebhook(
 }
 
 /** false when the event was an out-of-date subscription change and nothing was applied. */
-async function dispatch(event: Stripe.Event, deps: StripeWebhookDeps): Promise<boolean> {
+async function dispatch(
+  event: Stripe.Event,
+  deps: StripeWebhookDeps,
+  tx: BillingTx,
+): Promise<boolean> {
   const tenantFor = async (customerId: string | null, metadata?: Stripe.Metadata | null) =>
     metadata?.[TENANT_METADATA_KEY] ||
     (customerId ? await deps.customers.getTenantIdForCustomer(customerId) : null);
@@ -155,13 +164,17 @@ async function dispatch(event: Stripe.Event, deps: StripeWebhookDeps): Promise<b
       const session = event.data.object;
       const customerId = idOf(session.customer);
       const plan = session.metadata?.[PLAN_METADATA_KEY];
-      await deps.callbacks.checkoutCompleted({
-        eventId: event.id,
-        tenantId: session.client_reference_id || (await tenantFor(customerId, session.metadata)),
-        customerId,
-        subscriptionId: idOf(session.subscription),
-        planId: isPlanId(plan) ? plan : null,
-      });
+      await deps.callbacks.checkoutCompleted(
+        {
+          eventId: event.id,
+          eventCreated: event.created,
+          tenantId: session.client_reference_id || (await tenantFor(customerId, session.metadata)),
+          customerId,
+          subscriptionId: idOf(session.subscription),
+          planId: isPlanId(plan) ? plan : null,
+        },
+        tx,
+      );
       return true;
     }
     case 'customer.subscription.created':
@@ -171,7 +184,7 @@ async function dispatch(event: Stripe.Event, deps: StripeWebhookDeps): Promise<b
       const type = event.type.slice('customer.subscription.'.length) as SubscriptionChanged['type'];
       // Stripe does not guarantee delivery order: apply a change only if it is not older than the
       // newest one applied to this subscription.
-      const fresh = await deps.events.advanceSubscriptionVersion(subscription.id, {
+      const fresh = await deps.events.advanceSubscriptionVersion(tx, subscription.id, {
         created: event.created,
         rank: SUBSCRIPTION_RANK[type],
       });
@@ -183,50 +196,61 @@ async function dispatch(event: Stripe.Event, deps: StripeWebhookDeps): Promise<b
         return false;
       }
       const customerId = idOf(subscription.customer) ?? '';
-      await deps.callbacks.subscriptionChanged({
-        eventId: event.id,
-        eventCreated: event.created,
-        type,
-        tenantId: await tenantFor(customerId, subscription.metadata),
-        customerId,
-        subscriptionId: subscription.id,
-        status: subscription.status,
-        planId: subscriptionPlan(subscription, deps.plans),
-        cancelAtPeriodEnd: subscription.cancel_at_period_end,
-        currentPeriodEnd: currentPeriodEnd(subscription),
-      });
+      await deps.callbacks.subscriptionChanged(
+        {
+          eventId: event.id,
+          eventCreated: event.created,
+          type,
+          tenantId: await tenantFor(customerId, subscription.metadata),
+          customerId,
+          subscriptionId: subscription.id,
+          status: subscription.status,
+          planId: subscriptionPlan(subscription, deps.plans),
+          cancelAtPeriodEnd: subscription.cancel_at_period_end,
+          currentPeriodEnd: currentPeriodEnd(subscription),
+        },
+        tx,
+      );
       return true;
     }
     case 'invoice.paid': {
       const invoice = event.data.object;
       const customerId = idOf(invoice.customer);
-      await deps.callbacks.invoicePaid({
-        eventId: event.id,
-        tenantId: await tenantFor(customerId, invoiceSubscriptionMetadata(invoice)),
-        customerId,
-        invoiceId: invoice.id ?? '',
-        subscriptionId: invoiceSubscriptionId(invoice),
-        amountPaidCents: invoice.amount_paid,
-        currency: invoice.currency,
-        periodStart: invoice.period_start,
-        periodEnd: invoice.period_end,
-      });
+      await deps.callbacks.invoicePaid(
+        {
+          eventId: event.id,
+          eventCreated: event.created,
+          tenantId: await tenantFor(customerId, invoiceSubscriptionMetadata(invoice)),
+          customerId,
+          invoiceId: invoice.id ?? '',
+          subscriptionId: invoiceSubscriptionId(invoice),
+          amountPaidCents: invoice.amount_paid,
+          currency: invoice.currency,
+          periodStart: invoice.period_start,
+          periodEnd: invoice.period_end,
+        },
+        tx,
+      );
       return true;
     }
     case 'invoice.payment_failed': {
       const invoice = event.data.object;
       const customerId = idOf(invoice.customer);
-      await deps.callbacks.invoicePaymentFailed({
-        eventId: event.id,
-        tenantId: await tenantFor(customerId, invoiceSubscriptionMetadata(invoice)),
-        customerId,
-        invoiceId: invoice.id ?? '',
-        subscriptionId: invoiceSubscriptionId(invoice),
-        amountDueCents: invoice.amount_due,
-        currency: invoice.currency,
-        attemptCount: invoice.attempt_count,
-        nextPaymentAttempt: invoice.next_payment_attempt,
-      });
+      await deps.callbacks.invoicePaymentFailed(
+        {
+          eventId: event.id,
+          eventCreated: event.created,
+          tenantId: await tenantFor(customerId, invoiceSubscriptionMetadata(invoice)),
+          customerId,
+          invoiceId: invoice.id ?? '',
+          subscriptionId: invoiceSubscriptionId(invoice),
+          amountDueCents: invoice.amount_due,
+          currency: invoice.currency,
+          attemptCount: invoice.attempt_count,
+          nextPaymentAttempt: invoice.next_payment_attempt,
+        },
+        tx,
+      );
       return true;
     }
     default:

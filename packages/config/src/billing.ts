@@ -1,5 +1,6 @@
 import { EnvReader, type Env } from './env';
-import type { RuntimeEnv } from './schemas';
+import { readDatabaseConfig, type DatabaseConfig, type RuntimeEnv } from './schemas';
+import { readTemporalConfig, type TemporalConfig } from './temporal';
 
 export interface StripeConfig {
   /** null = billing runs in "not configured" mode: metering and quotas work, Stripe calls are skipped. */
@@ -22,16 +23,31 @@ export interface BillingPlansConfig {
   meterEventName: string;
 }
 
-export interface BillingConfig {
+/** What the API and the billing service share: Stripe access, plan prices, payment policy. */
+export interface BillingSettings {
+  stripe: StripeConfig;
+  plans: BillingPlansConfig;
+  /** After a failed payment the tenant keeps its plan this long, then falls back to Free limits. */
+  gracePeriodMs: number;
+}
+
+export interface BillingConfig extends BillingSettings {
   env: RuntimeEnv;
   host: string;
   port: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
-  stripe: StripeConfig;
-  plans: BillingPlansConfig;
+  /** null = the webhook service runs alone, without usage reporting (tests of the HTTP surface). */
+  database: DatabaseConfig | null;
+  temporal: TemporalConfig;
+  /** Task queue of the billing worker (usage reporting and grace-period schedule). */
+  taskQueue: string;
+  /** How often the usage-reporting schedule runs. */
+  reportIntervalMs: number;
 }
 
-export function readBillingConfig(r: EnvReader, env: RuntimeEnv): BillingConfig {
+const DAY_MS = 86_400_000;
+
+export function readBillingSettings(r: EnvReader, env: RuntimeEnv): BillingSettings {
   const secretKey = r.string('STRIPE_SECRET_KEY') ?? null;
   const apiBase = r.string('STRIPE_API_BASE') ?? null;
   if (apiBase !== null && !/^https?:\/\/[^/]+\/?$/.test(apiBase)) {
@@ -43,10 +59,7 @@ export function readBillingConfig(r: EnvReader, env: RuntimeEnv): BillingConfig 
   const priceId = (name: string, fallback: string) =>
     env === 'production' && secretKey ? r.required(name) : r.string(name, fallback);
   return {
-    env,
-    host: r.string('HERALD_BILLING_HOST', '127.0.0.1'),
-    port: r.int('HERALD_BILLING_PORT', 4100, { min: 0, max: 65535 }),
-    logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    gracePeriodMs: r.int('HERALD_BILLING_GRACE_DAYS', 7, { min: 0, max: 90 }) * DAY_MS,
     stripe: {
       secretKey,
       webhookSecret: r.string('STRIPE_WEBHOOK_SECRET') ?? null,
@@ -61,6 +74,21 @@ export function readBillingConfig(r: EnvReader, env: RuntimeEnv): BillingConfig 
       proPer1000AmountCents: r.int('HERALD_PRO_PER_1000_AMOUNT_CENTS', 50, { min: 0 }),
       meterEventName: r.string('STRIPE_METER_EVENT_NAME', 'herald_messages'),
     },
+  };
+}
+
+export function readBillingConfig(r: EnvReader, env: RuntimeEnv): BillingConfig {
+  return {
+    env,
+    host: r.string('HERALD_BILLING_HOST', '127.0.0.1'),
+    port: r.int('HERALD_BILLING_PORT', 4100, { min: 0, max: 65535 }),
+    logLevel: r.oneOf('HERALD_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    database: r.string('DATABASE_URL') === undefined ? null : readDatabaseConfig(r),
+    temporal: readTemporalConfig(r),
+    taskQueue: r.string('HERALD_BILLING_TASK_QUEUE', 'herald-billing'),
+    reportIntervalMs:
+      r.int('HERALD_USAGE_REPORT_INTERVAL_SECONDS', 300, { min: 10, max: 86_400 }) * 1000,
+    ...readBillingSettings(r, env),
   };
 }
 

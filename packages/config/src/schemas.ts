@@ -2,6 +2,7 @@ import { EnvReader, type Env } from './env';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 import { readPlanLimits, type PlanLimits } from './plans';
 import { readMetricsConfig, type MetricsConfig } from './observability';
+import { readBillingSettings, type BillingSettings } from './billing';
 
 export type RuntimeEnv = 'development' | 'test' | 'production';
 
@@ -53,6 +54,8 @@ export interface ApiConfig {
   plans: PlanLimits;
   /** Prometheus `/metrics` on the API port. */
   metrics: MetricsConfig;
+  /** Stripe and plan prices for checkout, the billing portal and projected costs. */
+  billing: BillingSettings;
 }
 
 const HOUR_MS = 3_600_000;
@@ -120,6 +123,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     temporal: readTemporalConfig(r),
     plans: readPlanLimits(r),
     metrics: readMetricsConfig(r),
+    billing: readBillingSettings(r, runtimeEnv),
   };
   r.done();
   return config;

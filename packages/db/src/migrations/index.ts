@@ -4,6 +4,7 @@ import { LaneIndexes1764400000000 } from './1764400000000-LaneIndexes';
 import { RestrictUsers1764500000000 } from './1764500000000-RestrictUsers';
 import { PlansAndUsage1764600000000 } from './1764600000000-PlansAndUsage';
 import { Billing1764700000000 } from './1764700000000-Billing';
+import { Subscriptions1764800000000 } from './1764800000000-Subscriptions';
 
 export { TENANT_TABLES } from './1764200000000-Initial';
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   RestrictUsers1764500000000,
   PlansAndUsage1764600000000,
   Billing1764700000000,
+  Subscriptions1764800000000,
 ];

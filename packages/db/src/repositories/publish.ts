@@ -40,6 +40,12 @@ export interface StoredMessageRow {
   created_at: Date;
 }
 
+/**
+ * The plan whose limits apply to a `tenants` row: a Stripe-managed plan whose grace period after a
+ * failed payment has run out gets Free limits until a payment succeeds.
+ */
+export const EFFECTIVE_PLAN_SQL = `CASE WHEN plan_source = 'stripe' AND grace_until < now() THEN 'free' ELSE plan END`;
+
 export const USAGE_SHARDS = 16;
 
 export function usageShard(): number {
@@ -65,7 +71,7 @@ export class PublishRepository {
          SELECT id, uid FROM applications WHERE tenant_id = $1 AND (id = ANY($2) OR uid = ANY($2))
        )
        SELECT
-         (SELECT plan FROM tenants WHERE id = $1) AS plan,
+         (SELECT ${EFFECTIVE_PLAN_SQL} FROM tenants WHERE id = $1) AS plan,
          (SELECT coalesce(json_agg(json_build_object('id', id, 'uid', uid)), '[]') FROM apps) AS applications,
          (SELECT coalesce(json_agg(json_build_object('id', e.id, 'name', e.name, 'updated_at', e.updated_at, 'schema', e.schema)), '[]')
             FROM event_types e WHERE e.tenant_id = $1 AND e.name = ANY($3) AND e.schema IS NOT NULL) AS schemas,

@@ -1,0 +1,4 @@
+export * from './server';
+export * from './worker';
+export * from './activities';
+export * from './names';
