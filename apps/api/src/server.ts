@@ -19,7 +19,8 @@ import { createErrorFormatter } from './graphql/errors';
 import { depthLimitRule, limitsPlugin } from './graphql/limits';
 import { buildHeraldSchema } from './graphql/schema';
 import { RateLimiter } from './http/rate-limiter';
-import { createLogger, type Logger } from '@herald/observability';
+import { graphqlObservabilityPlugin, metricsRoute, requestObservability } from './http/metrics';
+import { apiMetrics, createLogger, type Logger } from '@herald/observability';
 import type { DeliveryDispatcher } from './modules/message/message.service';
 import type { ResolveHost } from './modules/endpoint/url-guard';
 import { createServices, type Services } from './services';
@@ -47,6 +48,7 @@ export interface HeraldServer {
 export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
   const { config, db } = deps;
   const logger = deps.logger ?? createLogger(config.logLevel, { app: 'api' });
+  const metrics = config.metrics.enabled ? apiMetrics() : null;
   const authenticator = new Authenticator(db, config.security.operatorToken);
   const events = new DeliveryEventHub(config.database.url, logger);
   await events.start();
@@ -63,6 +65,7 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(requestObservability({ logger, metrics }));
   const httpServer = createHttpServer(app);
   // Slow-loris guard: a client gets this long to send its headers and body.
   httpServer.headersTimeout = 20_000;
@@ -124,6 +127,7 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      graphqlObservabilityPlugin(metrics),
       {
         async serverWillStart() {
           return {
@@ -158,6 +162,7 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
       res.status(503).json({ status: 'unavailable', reason: (error as Error).message });
     }
   });
+  if (metrics) app.get('/metrics', metricsRoute());
 
   app.use(
     '/graphql',

@@ -57,7 +57,7 @@ export function adminDatabaseUrl(): string {
 /** Starts the real API in-process on a free port, against a fresh database of its own. */
 export async function startTestApi(
   env: Record<string, string> = {},
-  options: { resolveHost?: ResolveHost } = {},
+  options: { resolveHost?: ResolveHost; logger?: import('@herald/observability').Logger } = {},
 ): Promise<TestApi> {
   const testDb = await createTestDatabase(adminDatabaseUrl(), 'api');
   const config = loadApiConfig({
@@ -77,7 +77,7 @@ export async function startTestApi(
   const server = await createServer({
     config,
     db,
-    logger: createLogger('error'),
+    logger: options.logger ?? createLogger('error'),
     resolveHost: options.resolveHost,
   });
   const url = await server.listen();
