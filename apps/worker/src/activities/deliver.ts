@@ -16,6 +16,7 @@ import {
   type AttemptOutcome,
   type RetryPolicy,
 } from '@herald/domain';
+import { deliveryMetrics, type DeliveryMetrics, type DeliveryOutcome } from '@herald/observability';
 import { buildHeaders } from '@herald/signing';
 import type {
   DeliverDueInput,
@@ -36,6 +37,8 @@ export interface DeliverDeps {
   delivery: DeliveryConfig;
   random?: () => number;
   now?: () => number;
+  /** Defaults to this process's registry (served on the worker's /metrics). */
+  metrics?: DeliveryMetrics;
 }
 
 interface EndpointRow {
@@ -77,6 +80,7 @@ export async function deliverDue(
 ): Promise<DeliverDueResult> {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
+  const metrics = deps.metrics ?? deliveryMetrics();
   const loaded = await deps.db.withTenant(input.tenantId, (tx) => load(tx, input));
   const endpoint = snapshot(loaded.endpoint);
   if (!loaded.endpoint || endpoint.disabled) {
@@ -169,6 +173,12 @@ export async function deliverDue(
       next = nextDelay(attemptsMade, outcome, policy, random);
       status = next === null ? 'EXHAUSTED' : 'PENDING';
     }
+    metrics.attempt({
+      status: sent.status,
+      errorKind: sent.errorKind,
+      durationMs: sent.durationMs,
+      outcome: deliveryOutcome(verdict, status),
+    });
     updates.push({
       id: row.id,
       status,
@@ -215,6 +225,8 @@ export async function deliverDue(
       httpStatus: sent.status,
     });
   }
+
+  metrics.laneStep(input.endpointId, succeeded, failed, deps.delivery.circuitFailureThreshold);
 
   let nextDueAtMs: number | null;
   if (attempts.length > 0) {
@@ -392,6 +404,15 @@ export function operationalEventFor(
   if (status === 'EXHAUSTED') return 'message.attempt.exhausted';
   if (attemptsMade === failingAfter) return 'message.attempt.failing';
   return null;
+}
+
+/** The metric label for where an attempt left its delivery. */
+function deliveryOutcome(verdict: 'success' | 'retry' | 'gone', status: string): DeliveryOutcome {
+  if (verdict === 'success') return 'succeeded';
+  if (status === 'PENDING') return 'retrying';
+  if (status === 'EXHAUSTED') return 'exhausted';
+  // A failed manual retry of a finished delivery leaves it as it was.
+  return status === 'FAILED' ? 'failed' : 'unchanged';
 }
 
 function snapshot(row: EndpointRow | undefined): EndpointSnapshot {
