@@ -1,4 +1,10 @@
 import type { ApiConfig } from '@herald/config';
+import {
+  BillingService as StripeBilling,
+  createStripe,
+  definePlans,
+  PgBillingStore,
+} from '@herald/billing-core';
 import { SecretCipher, type Database } from '@herald/db';
 import type { Authenticator } from './auth/authenticator';
 import { ApiKeyService } from './modules/api-key/api-key.service';
@@ -63,7 +69,27 @@ export function createServices({
     ),
     messages: new MessageService(db, schemas, config.limits, config.plans, dispatcher),
     deliveries: new DeliveryControlService(db, dispatcher),
-    billing: new BillingService(db, config.plans),
+    billing: createBilling(config, db),
     events,
   };
+}
+
+function createBilling(config: ServiceDeps['config'], db: Database): BillingService {
+  const catalog = definePlans(config.billing.plans);
+  const stripe = new StripeBilling({
+    stripe: createStripe({
+      secretKey: config.billing.stripe.secretKey,
+      apiBase: config.billing.stripe.apiBase,
+    }),
+    store: new PgBillingStore(db),
+    plans: catalog,
+    meterEventName: config.billing.plans.meterEventName,
+  });
+  return new BillingService({
+    db,
+    limits: config.plans,
+    catalog,
+    stripe,
+    publicUrl: config.publicUrl,
+  });
 }

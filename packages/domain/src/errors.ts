@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   conflict: 'CONFLICT',
   rateLimited: 'RATE_LIMITED',
   planLimitExceeded: 'PLAN_LIMIT_EXCEEDED',
+  billingNotConfigured: 'BILLING_NOT_CONFIGURED',
 } as const;
 
 export type HeraldErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
@@ -127,6 +128,17 @@ export class PlanLimitExceededError extends HeraldError {
     this.usage = limit.usage;
     this.resetAt = limit.resetAt;
     if (limit.metric !== undefined) this.metric = limit.metric;
+  }
+}
+
+/** The deployment has no Stripe key: checkout and the billing portal are unavailable. */
+export class BillingNotConfiguredError extends HeraldError {
+  constructor() {
+    super(
+      'Billing is not configured on this Herald installation (no STRIPE_SECRET_KEY)',
+      ERROR_CODES.billingNotConfigured,
+    );
+    this.name = 'BillingNotConfiguredError';
   }
 }
 

@@ -136,6 +136,8 @@ const TENANT_WIDE_OPS: Op[] = [
   { label: 'inviteMember', field: 'inviteMember', doc: `mutation { inviteMember(email: "intruder@example.com", role: viewer) { invitationToken } }` },
   { label: 'createTenant', field: 'createTenant', doc: `mutation { createTenant(input: { name: "Intruder" }) { apiKey } }` },
   { label: 'billing', field: 'billing', doc: `query { billing { plan messages quota } }` },
+  { label: 'createCheckoutSession', field: 'createCheckoutSession', doc: `mutation { createCheckoutSession(plan: pro) { url } }` },
+  { label: 'createBillingPortalSession', field: 'createBillingPortalSession', doc: `mutation { createBillingPortalSession { url } }` },
   { label: 'setTenantPlan', field: 'setTenantPlan', doc: `mutation($t: ID!) { setTenantPlan(tenantId: $t, plan: enterprise) }`, vars: (t) => ({ t: t.tenantId }) },
   { label: 'logOut', field: 'logOut', doc: `mutation { logOut }` },
 ];
