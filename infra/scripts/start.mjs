@@ -103,6 +103,9 @@ async function main() {
   const apiPort = await chooseApiPort();
   const publicUrl = `http://localhost:${apiPort}`;
   const apiBase = `http://127.0.0.1:${apiPort}`;
+  const billingPort = process.env.HERALD_BILLING_PORT
+    ? Number(process.env.HERALD_BILLING_PORT)
+    : await freePort();
   const commonEnv = {
     DATABASE_URL: postgres.url,
     HERALD_ENV: 'development',
@@ -146,7 +149,17 @@ async function main() {
         HERALD_SSRF_ALLOWLIST: process.env.HERALD_SSRF_ALLOWLIST ?? DEV_SSRF_ALLOWLIST,
       },
     },
-    // Later issues add: { name: 'billing', … }, { name: 'portal', … }
+    {
+      // Stripe webhooks and the usage-reporting schedule. Without STRIPE_SECRET_KEY it runs in
+      // "not configured" mode: metering and quotas work, nothing is sent to Stripe.
+      name: 'billing',
+      cmd: process.execPath,
+      args: ['--enable-source-maps', 'apps/billing/dist/main.js'],
+      entry: 'apps/billing/dist/main.js',
+      entryHint: 'Billing has not been built (npx turbo run build --filter=@herald/billing).',
+      env: { ...commonEnv, HERALD_BILLING_PORT: String(billingPort) },
+      readyUrl: `http://127.0.0.1:${billingPort}/healthz`,
+    },
   ];
 
   const manager = new ServiceManager({
@@ -179,7 +192,7 @@ async function main() {
   });
   if (isShuttingDown()) return;
 
-  printBanner({ publicUrl, postgres, secrets, credentials });
+  printBanner({ publicUrl, billingPort, postgres, secrets, credentials });
 }
 
 async function loadOrCreateSecrets() {
@@ -334,7 +347,7 @@ async function provisionDevTenant({ apiBase, operatorToken, databaseUrl }) {
   return null;
 }
 
-function printBanner({ publicUrl, postgres, secrets, credentials }) {
+function printBanner({ publicUrl, billingPort, postgres, secrets, credentials }) {
   const b = (text) => color(1, text);
   const lines = [
     '',
@@ -343,6 +356,7 @@ function printBanner({ publicUrl, postgres, secrets, credentials }) {
     `  GraphQL API     ${b(`${publicUrl}/graphql`)}`,
     `  Portal          ${publicUrl}/`,
     `  Health          ${publicUrl}/readyz`,
+    `  Stripe webhooks http://127.0.0.1:${billingPort}/stripe/webhook`,
     `  Database        ${redactUrl(postgres.url)}${postgres.embedded ? ' (embedded)' : ''}`,
     '',
     `  Operator token  ${secrets.operatorToken}`,
