@@ -19,6 +19,7 @@ import { createErrorFormatter } from './graphql/errors';
 import { depthLimitRule, limitsPlugin } from './graphql/limits';
 import { buildHeraldSchema } from './graphql/schema';
 import { RateLimiter } from './http/rate-limiter';
+import { portalStatic } from './http/portal-static';
 import { graphqlObservabilityPlugin, metricsRoute, requestObservability } from './http/metrics';
 import { apiMetrics, createLogger, type Logger } from '@herald/observability';
 import type { DeliveryDispatcher } from './modules/message/message.service';
@@ -189,6 +190,10 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
       },
     }),
   );
+
+  // The web app from the same origin (one URL for the whole product); skipped when not built.
+  const portal = portalStatic(config.portalDir);
+  if (portal) app.use(portal);
 
   // Body-parser failures (malformed JSON, too large) answered in GraphQL's error shape.
   app.use(

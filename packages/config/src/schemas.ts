@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { EnvReader, type Env } from './env';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 import { readPlanLimits, type PlanLimits } from './plans';
@@ -46,6 +47,11 @@ export interface ApiConfig {
   processes: number;
   /** Public base URL used in links the API prints or returns (portal links, etc.). */
   publicUrl: string;
+  /**
+   * The built web app (apps/portal/dist) the API serves at `/`; serving is skipped when the
+   * directory does not exist (the portal was not built, or it sits on a static host).
+   */
+  portalDir: string;
   database: DatabaseConfig;
   security: SecurityConfig;
   limits: LimitsConfig;
@@ -59,6 +65,9 @@ export interface ApiConfig {
 }
 
 const HOUR_MS = 3_600_000;
+
+/** apps/portal/dist of this checkout, found from packages/config/dist (or src under vitest). */
+export const DEFAULT_PORTAL_DIR = join(__dirname, '..', '..', '..', 'apps', 'portal', 'dist');
 
 export function readDatabaseConfig(r: EnvReader): DatabaseConfig {
   return {
@@ -117,6 +126,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     logLevel: r.oneOf('HERALD_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     processes: r.int('HERALD_API_PROCESSES', 1, { min: 1, max: 64 }),
     publicUrl: r.string('HERALD_PUBLIC_URL', `http://localhost:${port}`),
+    portalDir: r.string('HERALD_PORTAL_DIR', DEFAULT_PORTAL_DIR),
     database: readDatabaseConfig(r),
     security: readSecurityConfig(r, runtimeEnv),
     limits: readLimitsConfig(r),
