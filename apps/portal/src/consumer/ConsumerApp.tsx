@@ -1,0 +1,3 @@
+export function ConsumerApp() {
+  return <p>Consumer portal</p>;
+}

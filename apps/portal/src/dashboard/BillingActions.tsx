@@ -1,0 +1,3 @@
+export function BillingActions({ plan }: { plan: string }) {
+  return <p>Plan: {plan}</p>;
+}

@@ -1,0 +1,3 @@
+export function BrandingForm({ canWrite }: { canWrite: boolean }) {
+  return canWrite ? null : null;
+}
