@@ -87,3 +87,58 @@ export async function goInstall({ name, module, version, log, timeoutMs, missing
   log(`${name} installed at ${target} in ${Math.round((Date.now() - started) / 1000)} s`);
   return target;
 }
+
+// ---------------------------------------------------------------------------------------------
+// helm, for linting and rendering the chart in infra/helm (tests, CI).
+
+export const HELM_MODULE = 'helm.sh/helm/v3/cmd/helm';
+export const HELM_VERSION = 'v3.22.0';
+
+/**
+ * Whether a `go install <module>@…` is running on this machine (a background job, another test
+ * run): installing a second copy alongside it only doubles the compile time.
+ * @param {string} module
+ */
+export function goInstallOf(module) {
+  let pids;
+  try {
+    pids = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return false;
+  }
+  return pids.some((pid) => {
+    try {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return (
+        path.basename(argv[0] ?? '') === 'go' &&
+        argv[1] === 'install' &&
+        argv.some((arg) => arg.startsWith(`${module}@`))
+      );
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Path of the pinned helm: found like the other tools, or `go install`ed into the cache (a few
+ * minutes, once per machine). Never downloads a prebuilt binary.
+ * @param {{ log?: (msg: string) => void, timeoutMs?: number }} [options]
+ */
+export async function ensureHelm({ log = () => {}, timeoutMs = 20 * 60_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  if (goInstallOf(HELM_MODULE)) log('Waiting for a running `go install` of helm to finish…');
+  while (goInstallOf(HELM_MODULE) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+  }
+  const found = findTool('helm');
+  if (found) return found;
+  return goInstall({
+    name: 'helm',
+    module: HELM_MODULE,
+    version: HELM_VERSION,
+    log,
+    timeoutMs: Math.max(deadline - Date.now(), 60_000),
+    missingHint: 'Install helm 3 (https://helm.sh/docs/intro/install/) and put it on PATH.',
+  });
+}

@@ -2,12 +2,18 @@
 // start-dev` process on free loopback ports. The CLI is looked up in <repo>/.tools/bin,
 // ~/.cache/herald/bin and PATH, and installed with `go install` (pinned) when Go is available.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findGo, findTool, goInstall, isExecutable, toolCacheBin } from './go-tools.mjs';
+import {
+  findGo,
+  findTool,
+  goInstall,
+  goInstallOf,
+  isExecutable,
+  toolCacheBin,
+} from './go-tools.mjs';
 import { freePort, waitForPort } from './ports.mjs';
 import { normalizeLog, repoRoot } from './util.mjs';
 
@@ -241,24 +247,7 @@ function pidAlive(pid) {
 
 /** Is any `go install …temporalio/cli…` running on this machine (e.g. started in the background)? */
 function goInstallRunning() {
-  let pids;
-  try {
-    pids = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return false;
-  }
-  return pids.some((pid) => {
-    try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      return (
-        path.basename(cmd[0] ?? '') === 'go' &&
-        cmd[1] === 'install' &&
-        cmd.some((arg) => arg.startsWith(TEMPORAL_CLI_MODULE))
-      );
-    } catch {
-      return false;
-    }
-  });
+  return goInstallOf(TEMPORAL_CLI_MODULE);
 }
 
 /** Wait (with progress logs) while a Temporal CLI install is running. */
