@@ -18,6 +18,7 @@ import { EventTypeService } from './modules/event-type/event-type.service';
 import { JsonSchemaValidator } from './modules/event-type/json-schema';
 import { MemberService } from './modules/member/member.service';
 import { MessageService, type DeliveryDispatcher } from './modules/message/message.service';
+import { PortalService } from './modules/portal/portal.service';
 import { TenantService } from './modules/tenant/tenant.service';
 
 export interface Services {
@@ -30,6 +31,7 @@ export interface Services {
   messages: MessageService;
   deliveries: DeliveryControlService;
   billing: BillingService;
+  portal: PortalService;
   events: Pick<DeliveryEventHub, 'subscribe'>;
 }
 
@@ -55,11 +57,19 @@ export function createServices({
     { allowHttp: config.security.allowHttp, allowList: config.security.ssrfAllowList },
     resolveHost,
   );
+  const applications = new ApplicationService(db);
+  const portal = new PortalService(
+    db,
+    applications,
+    config.publicUrl,
+    config.security.portalSessionTtlMs,
+  );
+  authenticator.usePortalSessions(portal);
   return {
     tenants: new TenantService(db, config.security.sessionTtlMs),
     members: new MemberService(db),
     apiKeys: new ApiKeyService(db, (id) => authenticator.evictApiKey(id)),
-    applications: new ApplicationService(db),
+    applications,
     eventTypes: new EventTypeService(db, schemas),
     endpoints: new EndpointService(
       db,
@@ -70,6 +80,7 @@ export function createServices({
     messages: new MessageService(db, schemas, config.limits, config.plans, dispatcher),
     deliveries: new DeliveryControlService(db, dispatcher),
     billing: createBilling(config, db),
+    portal,
     events,
   };
 }

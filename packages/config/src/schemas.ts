@@ -24,6 +24,8 @@ export interface SecurityConfig {
   ssrfAllowList: string[];
   secretRotationGraceMs: number;
   sessionTtlMs: number;
+  /** Lifetime of a consumer portal session (after its one-time link is opened). */
+  portalSessionTtlMs: number;
 }
 
 export interface LimitsConfig {
@@ -95,6 +97,7 @@ export function readSecurityConfig(r: EnvReader, env: RuntimeEnv): SecurityConfi
     ssrfAllowList: r.list('HERALD_SSRF_ALLOWLIST'),
     secretRotationGraceMs: r.int('HERALD_SECRET_ROTATION_GRACE_MS', 24 * HOUR_MS),
     sessionTtlMs: r.int('HERALD_SESSION_TTL_MS', 7 * 24 * HOUR_MS, { min: 60_000 }),
+    portalSessionTtlMs: r.int('HERALD_PORTAL_SESSION_TTL_MS', HOUR_MS, { min: 60_000 }),
   };
 }
 

@@ -83,6 +83,8 @@ describe('newId', () => {
       'key',
       'mbr',
       'msg',
+      'pln',
+      'pss',
       'sec',
       'ses',
       'tnt',

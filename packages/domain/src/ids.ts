@@ -20,6 +20,8 @@ export const ID_PREFIXES = {
   session: 'ses',
   invitation: 'inv',
   endpointSecret: 'sec',
+  portalLink: 'pln',
+  portalSession: 'pss',
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];

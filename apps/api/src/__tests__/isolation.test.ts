@@ -114,6 +114,8 @@ const RESOURCE_OPS: Op[] = [
   { label: 'removeMember of the owner', field: 'removeMember', doc: `mutation($id: ID!) { removeMember(id: $id) }`, vars: (t) => ({ id: t.ownerMemberId }), ownCode: 'CONFLICT' },
   { label: 'revokeApiKey of a developer key', field: 'revokeApiKey', doc: `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, vars: (t) => ({ id: t.spareKeyId }) },
   { label: 'revokeApiKey of the admin key', field: 'revokeApiKey', doc: `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, vars: (t) => ({ id: t.adminKeyId }) },
+  { label: 'createPortalSession', field: 'createPortalSession', doc: `mutation($a: ID!) { createPortalSession(applicationId: $a) { url } }`, vars: (t) => ({ a: t.appId }) },
+  { label: 'revokePortalSessions', field: 'revokePortalSessions', doc: `mutation($a: ID!) { revokePortalSessions(applicationId: $a) }`, vars: (t) => ({ a: t.app2Uid }) },
   { label: 'deleteEndpoint', field: 'deleteEndpoint', doc: `mutation($id: ID!) { deleteEndpoint(id: $id) }`, vars: (t) => ({ id: t.endpointId }) },
   { label: 'deleteApplication by uid', field: 'deleteApplication', doc: `mutation($id: ID!) { deleteApplication(id: $id) }`, vars: (t) => ({ id: t.app2Uid }) },
   { label: 'deleteApplication by id', field: 'deleteApplication', doc: `mutation($id: ID!) { deleteApplication(id: $id) }`, vars: (t) => ({ id: t.appId }) },
@@ -139,11 +141,15 @@ const TENANT_WIDE_OPS: Op[] = [
   { label: 'createCheckoutSession', field: 'createCheckoutSession', doc: `mutation { createCheckoutSession(plan: pro) { url } }` },
   { label: 'createBillingPortalSession', field: 'createBillingPortalSession', doc: `mutation { createBillingPortalSession { url } }` },
   { label: 'setTenantPlan', field: 'setTenantPlan', doc: `mutation($t: ID!) { setTenantPlan(tenantId: $t, plan: enterprise) }`, vars: (t) => ({ t: t.tenantId }) },
+  { label: 'portalBranding', field: 'portalBranding', doc: `query { portalBranding { displayName } }` },
+  { label: 'setPortalBranding', field: 'setPortalBranding', doc: `mutation { setPortalBranding(input: { displayName: "Intruder" }) { displayName } }` },
   { label: 'logOut', field: 'logOut', doc: `mutation { logOut }` },
 ];
 
 /** Anyone may call these; they authenticate by what they are given. */
-const PUBLIC_FIELDS = ['signUp', 'logIn', 'acceptInvitation'];
+const PUBLIC_FIELDS = ['signUp', 'logIn', 'acceptInvitation', 'exchangePortalToken'];
+/** Only a consumer portal session may call these: tested in the portal block below. */
+const PORTAL_FIELDS = ['portalSession'];
 /** Subscriptions run over graphql-ws, not HTTP: tested in their own block below. */
 const SUBSCRIPTION_FIELDS = ['deliveryEvents'];
 /** Read-side operations that still need more than the viewer role. */
@@ -485,6 +491,7 @@ describe('the operation tables', () => {
       ...ALL_OPS.map((op) => op.field),
       ...PUBLIC_FIELDS,
       ...SUBSCRIPTION_FIELDS,
+      ...PORTAL_FIELDS,
     ]);
     const all = [...fields.query, ...fields.mutation, ...fields.subscription];
     expect(all.filter((f) => !covered.has(f))).toEqual([]);
@@ -913,6 +920,135 @@ describe("a viewer session of tenant A, on A's own resources", () => {
     );
     expect(result.errors).toBeUndefined();
     expect(result.data!.endpoint.id).toBe(A.endpointId);
+  });
+});
+
+describe("a consumer portal session of A's first application", () => {
+  /** Operations a portal session may use, on its own application's resources. */
+  const PORTAL_ALLOWED = new Set([
+    'application',
+    'endpoint',
+    'endpoints',
+    'endpointSecret',
+    'message',
+    'messages',
+    'deliveries',
+    'attempts',
+    'eventType',
+    'eventTypes',
+    'createEndpoint',
+    'updateEndpoint',
+    'deleteEndpoint',
+    'enableEndpoint',
+    'disableEndpoint',
+    'rotateEndpointSecret',
+    'resendMessage',
+    'retryDelivery',
+    'recoverEndpoint',
+  ]);
+  let portalToken: string;
+  let aBefore: Record<string, unknown[]>;
+  let bBefore: Record<string, unknown[]>;
+
+  beforeAll(async () => {
+    const link = (
+      await api.ok(
+        `mutation($a: ID!) { createPortalSession(applicationId: $a) { token } }`,
+        { a: A.appId },
+        A.adminKey,
+      )
+    ).createPortalSession;
+    portalToken = (
+      await api.ok(`mutation($t: String!) { exchangePortalToken(token: $t) { sessionToken } }`, {
+        t: link.token,
+      })
+    ).exchangePortalToken.sessionToken;
+    aBefore = await snapshotTenant(A.tenantId);
+    bBefore = await snapshotTenant(B.tenantId);
+  });
+
+  it.each(RESOURCE_OPS.map((op) => [op.label, op] as const))(
+    '%s aimed at tenant B is refused',
+    async (_label, op) => {
+      const result = await api.gql(op.doc, op.vars?.(B), portalToken);
+      const expected = PORTAL_ALLOWED.has(op.field) ? 'NOT_FOUND' : 'FORBIDDEN';
+      expect(codeOf(result), JSON.stringify(result.errors)).toBe(expected);
+      expect(result.data?.[op.field] ?? null).toBeNull();
+      expectNoCanary(result, op.label);
+    },
+  );
+
+  it.each(
+    TENANT_WIDE_OPS.filter((op) => op.field !== 'eventTypes').map((op) => [op.label, op] as const),
+  )('%s (tenant-wide) answers FORBIDDEN', async (_label, op) => {
+    const result = await api.gql(op.doc, op.vars?.(A), portalToken);
+    expect(codeOf(result), JSON.stringify(result.errors)).toBe('FORBIDDEN');
+    expect(result.data?.[op.field] ?? null).toBeNull();
+  });
+
+  it("reaches nothing of A's second application: NOT_FOUND, as if it did not exist", async () => {
+    const app2 = { a: A.app2Id };
+    const endpoint2 = (
+      await api.ok(
+        `query($a: String!) { endpoints(application: $a) { nodes { id } } }`,
+        app2,
+        A.adminKey,
+      )
+    ).endpoints.nodes[0].id;
+    const docs: [string, Record<string, unknown>][] = [
+      [`query($a: ID!) { application(id: $a) { id } }`, app2],
+      [`query { application(uid: "${A.app2Uid}") { id } }`, {}],
+      [`query($a: String!) { endpoints(application: $a) { nodes { id } } }`, app2],
+      [`query($a: String!) { messages(application: $a) { nodes { id } } }`, app2],
+      [`query($e: ID!) { endpoint(id: $e) { id } }`, { e: endpoint2 }],
+      [`query($e: ID!) { endpointSecret(id: $e) { key } }`, { e: endpoint2 }],
+      [`query($e: ID!) { deliveries(endpointId: $e) { nodes { id } } }`, { e: endpoint2 }],
+      [`mutation($e: ID!) { disableEndpoint(id: $e) { id } }`, { e: endpoint2 }],
+      [`mutation($e: ID!) { rotateEndpointSecret(id: $e) { key } }`, { e: endpoint2 }],
+      [`mutation($e: ID!) { deleteEndpoint(id: $e) }`, { e: endpoint2 }],
+      [
+        `mutation($a: String!) { createEndpoint(input: { application: $a, url: "http://127.0.0.1:9/p" }) { id } }`,
+        app2,
+      ],
+      [
+        `mutation($m: ID!, $e: ID!) { resendMessage(messageId: $m, endpointId: $e) { id } }`,
+        { m: A.messageId, e: endpoint2 },
+      ],
+    ];
+    for (const [doc, vars] of docs) {
+      const result = await api.gql(doc, vars, portalToken);
+      expect(codeOf(result), doc).toBe('NOT_FOUND');
+      expect(result.data, doc).toBeNull();
+      expect(JSON.stringify(result), doc).not.toContain('Second'); // app2's name
+    }
+  });
+
+  it('changed nothing of A or B', async () => {
+    expect(await snapshotTenant(A.tenantId)).toEqual(aBefore);
+    expect(await snapshotTenant(B.tenantId)).toEqual(bBefore);
+  });
+
+  it("works on its own application's resources (so the refusals above are about scope)", async () => {
+    const result = await api.gql(
+      `query($a: String!, $e: ID!, $m: ID!) {
+        portalSession { application { id } capabilities }
+        endpoints(application: $a) { nodes { id } }
+        endpoint(id: $e) { id }
+        message(id: $m) { id deliveries { id } }
+        eventTypes { nodes { name } } }`,
+      { a: A.appId, e: A.endpointId, m: A.messageId },
+      portalToken,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.portalSession).toEqual({
+      application: { id: A.appId },
+      capabilities: ['READ', 'WRITE'],
+    });
+    expect(result.data!.endpoints.nodes.map((n: { id: string }) => n.id)).toEqual([A.endpointId]);
+    expect(result.data!.message.deliveries).toHaveLength(1);
+    expect(result.data!.eventTypes.nodes.map((n: { name: string }) => n.name)).toContain(
+      A.eventTypeName,
+    );
   });
 });
 

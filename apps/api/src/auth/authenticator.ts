@@ -5,6 +5,18 @@ import type { Principal } from './principal';
 
 export const API_KEY_PREFIX = 'hk_';
 export const SESSION_PREFIX = 'hs_';
+export const PORTAL_SESSION_PREFIX = 'hps_';
+
+/** Looks up consumer portal sessions (PortalService); injected to keep this module small. */
+export interface PortalSessionFinder {
+  findSession(token: string): Promise<{
+    id: string;
+    tenantId: string;
+    applicationId: string;
+    capabilities: ('READ' | 'WRITE')[];
+    expiresAt: Date;
+  } | null>;
+}
 
 interface CachedKey {
   principal: Principal;
@@ -19,12 +31,18 @@ interface CachedKey {
 export class Authenticator {
   private readonly keyCache = new Map<string, CachedKey>();
   private readonly lastTouched = new Map<string, number>();
+  private portalSessions: PortalSessionFinder | null = null;
 
   constructor(
     private readonly db: Database,
     private readonly operatorToken: string | null,
     private readonly cacheTtlMs = 5_000,
   ) {}
+
+  /** Enables portal session tokens (the service is created after the authenticator). */
+  usePortalSessions(finder: PortalSessionFinder): void {
+    this.portalSessions = finder;
+  }
 
   async authenticate(authorization: string | undefined): Promise<Principal | null> {
     if (!authorization) return null;
@@ -33,6 +51,7 @@ export class Authenticator {
     const token = match[1];
     if (token.startsWith(API_KEY_PREFIX)) return this.fromApiKey(token);
     if (token.startsWith(SESSION_PREFIX)) return this.fromSession(token);
+    if (token.startsWith(PORTAL_SESSION_PREFIX)) return this.fromPortalSession(token);
     if (this.isOperatorToken(token)) return { kind: 'operator' };
     throw new UnauthenticatedError('Invalid credentials');
   }
@@ -103,6 +122,21 @@ export class Authenticator {
       role: found.member.role,
       userId: found.session.userId,
       sessionId: found.session.id,
+    };
+  }
+
+  private async fromPortalSession(token: string): Promise<Principal> {
+    const session = await this.portalSessions?.findSession(token);
+    if (!session) {
+      throw new UnauthenticatedError('Portal session expired or invalid; ask for a new link');
+    }
+    return {
+      kind: 'portal',
+      tenantId: session.tenantId,
+      applicationId: session.applicationId,
+      capabilities: session.capabilities,
+      portalSessionId: session.id,
+      expiresAt: session.expiresAt,
     };
   }
 }

@@ -4,9 +4,19 @@ import { can, ForbiddenError, UnauthenticatedError, type Action, type Role } fro
 export type Principal =
   | { kind: 'apiKey'; tenantId: string; role: Role; apiKeyId: string }
   | { kind: 'session'; tenantId: string; role: Role; userId: string; sessionId: string }
-  | { kind: 'operator' };
+  | { kind: 'operator' }
+  /** A consumer portal session: one application of one tenant, with its capabilities. */
+  | {
+      kind: 'portal';
+      tenantId: string;
+      applicationId: string;
+      capabilities: readonly ('READ' | 'WRITE')[];
+      portalSessionId: string;
+      expiresAt: Date;
+    };
 
-export type TenantPrincipal = Extract<Principal, { tenantId: string }>;
+export type TenantPrincipal = Extract<Principal, { role: Role }>;
+export type PortalPrincipal = Extract<Principal, { kind: 'portal' }>;
 
 /**
  * The tenant the caller acts for, checked against the action's permission. Resolvers call this
@@ -16,6 +26,9 @@ export function requireTenant(principal: Principal | null, action: Action): Tena
   if (!principal) throw new UnauthenticatedError();
   if (principal.kind === 'operator') {
     throw new ForbiddenError('The operator token cannot act inside a tenant; use an API key');
+  }
+  if (principal.kind === 'portal') {
+    throw new ForbiddenError('A consumer portal session can only reach its own application');
   }
   if (!can(principal.role, action)) {
     throw new ForbiddenError(`Your role (${principal.role}) may not ${action.replace('_', ' ')}`);
@@ -34,4 +47,37 @@ export function requireSession(
 export function requireOperator(principal: Principal | null): void {
   if (!principal) throw new UnauthenticatedError();
   if (principal.kind !== 'operator') throw new ForbiddenError('Operator token required');
+}
+
+/**
+ * What a resolver that consumer portal sessions may also use acts on: the tenant, and for a
+ * portal session the one application it is limited to (null = the whole tenant).
+ */
+export interface Scope {
+  tenantId: string;
+  applicationId: string | null;
+}
+
+/**
+ * Like requireTenant, but also admits portal sessions: 'read' needs the READ capability, 'write'
+ * the WRITE capability. The resolver must then check that what it touches belongs to
+ * `applicationId` (see inScope).
+ */
+export function requireScope(principal: Principal | null, action: 'read' | 'write'): Scope {
+  if (principal?.kind === 'portal') {
+    const needed = action === 'read' ? 'READ' : 'WRITE';
+    if (!principal.capabilities.includes(needed)) {
+      throw new ForbiddenError('This portal link is read-only');
+    }
+    return { tenantId: principal.tenantId, applicationId: principal.applicationId };
+  }
+  return { tenantId: requireTenant(principal, action).tenantId, applicationId: null };
+}
+
+export function requirePortal(principal: Principal | null): PortalPrincipal {
+  if (!principal) throw new UnauthenticatedError();
+  if (principal.kind !== 'portal') {
+    throw new ForbiddenError('This operation needs a consumer portal session');
+  }
+  return principal;
 }

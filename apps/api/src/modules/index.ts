@@ -7,6 +7,7 @@ import { EndpointResolver } from './endpoint/endpoint.resolver';
 import { EventTypeResolver } from './event-type/event-type.resolver';
 import { MemberResolver } from './member/member.resolver';
 import { MessageResolver } from './message/message.resolver';
+import { PortalResolver } from './portal/portal.resolver';
 import { TenantResolver } from './tenant/tenant.resolver';
 
 /** Every feature module's resolvers, registered in one place. */
@@ -21,4 +22,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   MessageResolver,
   DeliveryResolver,
   BillingResolver,
+  PortalResolver,
 ];

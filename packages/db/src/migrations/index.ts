@@ -5,6 +5,7 @@ import { RestrictUsers1764500000000 } from './1764500000000-RestrictUsers';
 import { PlansAndUsage1764600000000 } from './1764600000000-PlansAndUsage';
 import { Billing1764700000000 } from './1764700000000-Billing';
 import { Subscriptions1764800000000 } from './1764800000000-Subscriptions';
+import { PortalSessions1764900000000 } from './1764900000000-PortalSessions';
 
 export { TENANT_TABLES } from './1764200000000-Initial';
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   PlansAndUsage1764600000000,
   Billing1764700000000,
   Subscriptions1764800000000,
+  PortalSessions1764900000000,
 ];

@@ -1,6 +1,7 @@
 import { ValidationError } from '@herald/domain';
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { requireTenant } from '../../auth/principal';
+import { requireScope, requireTenant } from '../../auth/principal';
+import { assertInScope } from '../portal/scope';
 import type { ApiContext } from '../../context';
 import { toConnection } from '../common/connection';
 import { toPageArgs } from '../common/page';
@@ -41,10 +42,12 @@ export class ApplicationResolver {
     @Arg('uid', () => String, { nullable: true }) uid: string | null,
     @Ctx() ctx: ApiContext,
   ) {
-    const { tenantId } = requireTenant(ctx.principal, 'read');
+    const scope = requireScope(ctx.principal, 'read');
+    const { tenantId } = scope;
     if ((id == null) === (uid == null)) {
       throw new ValidationError('Give exactly one of id or uid', { field: 'id' });
     }
+    await assertInScope(ctx, scope, { application: id ?? uid });
     const app =
       id != null
         ? await ctx.services.applications.getById(tenantId, id)

@@ -12,7 +12,8 @@ import {
   type SubscribeResolverData,
 } from 'type-graphql';
 import type { DeliveryEvent as DeliveryEventRow } from '@herald/db';
-import { requireTenant } from '../../auth/principal';
+import { requireScope } from '../../auth/principal';
+import { assertInScope } from '../portal/scope';
 import type { ApiContext } from '../../context';
 import { Delivery, DeliveryStatus, toDelivery } from '../message/message.type';
 
@@ -36,29 +37,34 @@ export class DeliveryResolver {
     @Arg('endpointId', () => ID) endpointId: string,
     @Ctx() ctx: ApiContext,
   ) {
-    const { tenantId } = requireTenant(ctx.principal, 'write');
-    return toDelivery(await ctx.services.deliveries.resendMessage(tenantId, messageId, endpointId));
+    const scope = requireScope(ctx.principal, 'write');
+    await assertInScope(ctx, scope, { messageId, endpointId });
+    return toDelivery(
+      await ctx.services.deliveries.resendMessage(scope.tenantId, messageId, endpointId),
+    );
   }
 
   @Mutation(() => Delivery, {
     description: 'One more attempt of this delivery, now. Never reschedules.',
   })
   async retryDelivery(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
-    const { tenantId } = requireTenant(ctx.principal, 'write');
-    return toDelivery(await ctx.services.deliveries.retryDelivery(tenantId, id));
+    const scope = requireScope(ctx.principal, 'write');
+    await assertInScope(ctx, scope, { deliveryId: id });
+    return toDelivery(await ctx.services.deliveries.retryDelivery(scope.tenantId, id));
   }
 
   @Mutation(() => Int, {
     description:
       'Re-sends every delivery to the endpoint that failed since `since`; returns how many.',
   })
-  recoverEndpoint(
+  async recoverEndpoint(
     @Arg('id', () => ID) id: string,
     @Arg('since', () => Date) since: Date,
     @Ctx() ctx: ApiContext,
   ) {
-    const { tenantId } = requireTenant(ctx.principal, 'write');
-    return ctx.services.deliveries.recoverEndpoint(tenantId, id, since);
+    const scope = requireScope(ctx.principal, 'write');
+    await assertInScope(ctx, scope, { endpointId: id });
+    return ctx.services.deliveries.recoverEndpoint(scope.tenantId, id, since);
   }
 
   @Subscription(() => DeliveryEvent, {
@@ -67,7 +73,9 @@ export class DeliveryResolver {
       args,
       context,
     }: SubscribeResolverData<unknown, { application: string }, ApiContext>) => {
-      const { tenantId } = requireTenant(context.principal, 'read');
+      const scope = requireScope(context.principal, 'read');
+      await assertInScope(context, scope, { application: args.application });
+      const { tenantId } = scope;
       const app = await context.services.applications.get(tenantId, args.application);
       return context.services.events.subscribe(tenantId, app.id);
     },

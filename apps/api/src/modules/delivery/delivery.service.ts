@@ -59,6 +59,16 @@ export class DeliveryControlService {
     return delivery;
   }
 
+  /** The application a delivery belongs to (scope checks of portal sessions). */
+  async applicationOf(tenantId: string, deliveryId: string): Promise<string> {
+    validateIdArg('id', deliveryId, 'dlv');
+    const found = await this.db.withTenant(tenantId, (tx) =>
+      tx.manager.getRepository(DeliveryRow).findOneBy({ tenantId, id: deliveryId }),
+    );
+    if (!found) throw new NotFoundError(`Delivery ${deliveryId} not found`);
+    return found.applicationId;
+  }
+
   /** One more attempt of a delivery, now, whatever its state. */
   async retryDelivery(tenantId: string, deliveryId: string): Promise<DeliveryEntity> {
     validateIdArg('id', deliveryId, 'dlv');

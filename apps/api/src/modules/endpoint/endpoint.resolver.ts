@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ValidationError } from '@herald/domain';
-import { requireTenant } from '../../auth/principal';
+import { requireScope } from '../../auth/principal';
+import { assertInScope } from '../portal/scope';
 import type { ApiContext } from '../../context';
 import { toConnection } from '../common/connection';
 import { toPageArgs } from '../common/page';
@@ -24,8 +25,9 @@ const DAY_MS = 86_400_000;
 export class EndpointResolver {
   @Mutation(() => Endpoint)
   async createEndpoint(@Arg('input') input: CreateEndpointInput, @Ctx() ctx: ApiContext) {
-    const { tenantId } = requireTenant(ctx.principal, 'write');
-    return toEndpoint(await ctx.services.endpoints.create(tenantId, input));
+    const scope = requireScope(ctx.principal, 'write');
+    await assertInScope(ctx, scope, { application: input.application });
+    return toEndpoint(await ctx.services.endpoints.create(scope.tenantId, input));
   }
 
   @Mutation(() => Endpoint)
@@ -34,19 +36,25 @@ export class EndpointResolver {
     @Arg('input') input: UpdateEndpointInput,
     @Ctx() ctx: ApiContext,
   ) {
-    const { tenantId } = requireTenant(ctx.principal, 'write');
+    const scope = requireScope(ctx.principal, 'write');
+    await assertInScope(ctx, scope, { endpointId: id });
+    const { tenantId } = scope;
     return toEndpoint(await ctx.services.endpoints.update(tenantId, id, input));
   }
 
   @Mutation(() => ID, { description: 'Deletes the endpoint and cancels its pending deliveries.' })
-  deleteEndpoint(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
-    const { tenantId } = requireTenant(ctx.principal, 'write');
+  async deleteEndpoint(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
+    const scope = requireScope(ctx.principal, 'write');
+    await assertInScope(ctx, scope, { endpointId: id });
+    const { tenantId } = scope;
     return ctx.services.endpoints.delete(tenantId, id);
   }
 
   @Mutation(() => Endpoint)
   async enableEndpoint(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
-    const { tenantId } = requireTenant(ctx.principal, 'write');
+    const scope = requireScope(ctx.principal, 'write');
+    await assertInScope(ctx, scope, { endpointId: id });
+    const { tenantId } = scope;
     return toEndpoint(await ctx.services.endpoints.setDisabled(tenantId, id, false, null));
   }
 
@@ -56,22 +64,27 @@ export class EndpointResolver {
     @Arg('reason', () => String, { nullable: true }) reason: string | null,
     @Ctx() ctx: ApiContext,
   ) {
-    const { tenantId } = requireTenant(ctx.principal, 'write');
+    const scope = requireScope(ctx.principal, 'write');
+    await assertInScope(ctx, scope, { endpointId: id });
+    const { tenantId } = scope;
     return toEndpoint(await ctx.services.endpoints.setDisabled(tenantId, id, true, reason));
   }
 
   @Query(() => EndpointSecret, { description: 'Reveals the current signing secret.' })
-  endpointSecret(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
+  async endpointSecret(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
     // Revealing a secret is as sensitive as changing the endpoint.
-    const { tenantId } = requireTenant(ctx.principal, 'write');
+    const scope = requireScope(ctx.principal, 'write');
+    await assertInScope(ctx, scope, { endpointId: id });
+    const { tenantId } = scope;
     return ctx.services.endpoints.revealSecret(tenantId, id);
   }
 
   @Mutation(() => EndpointSecret)
-  rotateEndpointSecret(@Args() args: RotateSecretArgs, @Ctx() ctx: ApiContext) {
-    const { tenantId } = requireTenant(ctx.principal, 'write');
+  async rotateEndpointSecret(@Args() args: RotateSecretArgs, @Ctx() ctx: ApiContext) {
+    const scope = requireScope(ctx.principal, 'write');
+    await assertInScope(ctx, scope, { endpointId: args.id });
     return ctx.services.endpoints.rotateSecret(
-      tenantId,
+      scope.tenantId,
       args.id,
       args.key,
       args.gracePeriodSeconds,
@@ -80,15 +93,18 @@ export class EndpointResolver {
 
   @Query(() => Endpoint)
   async endpoint(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
-    const { tenantId } = requireTenant(ctx.principal, 'read');
+    const scope = requireScope(ctx.principal, 'read');
+    await assertInScope(ctx, scope, { endpointId: id });
+    const { tenantId } = scope;
     return toEndpoint(await ctx.services.endpoints.get(tenantId, id));
   }
 
   @Query(() => EndpointConnection)
   async endpoints(@Args() args: EndpointsArgs, @Ctx() ctx: ApiContext) {
-    const { tenantId } = requireTenant(ctx.principal, 'read');
+    const scope = requireScope(ctx.principal, 'read');
+    await assertInScope(ctx, scope, { application: args.application });
     const page = await ctx.services.endpoints.list(
-      tenantId,
+      scope.tenantId,
       args.application,
       args,
       toPageArgs(args, 'ep'),
@@ -102,7 +118,8 @@ export class EndpointResolver {
     @Arg('since', () => Date, { nullable: true }) since: Date | null,
     @Ctx() ctx: ApiContext,
   ) {
-    const { tenantId } = requireTenant(ctx.principal, 'read');
+    // The endpoint itself was reached through a scope-checked query.
+    const { tenantId } = requireScope(ctx.principal, 'read');
     const from = since ?? new Date(Date.now() - DAY_MS);
     if (Number.isNaN(from.getTime()))
       throw new ValidationError('since is not a valid time', { field: 'since' });

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { requireTenant } from '../../auth/principal';
+import { requireScope, requireTenant } from '../../auth/principal';
 import type { ApiContext } from '../../context';
 import { toConnection } from '../common/connection';
 import { toPageArgs } from '../common/page';
@@ -39,13 +39,14 @@ export class EventTypeResolver {
 
   @Query(() => EventType)
   async eventType(@Arg('name') name: string, @Ctx() ctx: ApiContext) {
-    const { tenantId } = requireTenant(ctx.principal, 'read');
+    // The catalogue is the tenant's public contract: consumer portal sessions may read it.
+    const { tenantId } = requireScope(ctx.principal, 'read');
     return toEventType(await ctx.services.eventTypes.get(tenantId, name));
   }
 
   @Query(() => EventTypeConnection)
   async eventTypes(@Args() args: EventTypesArgs, @Ctx() ctx: ApiContext) {
-    const { tenantId } = requireTenant(ctx.principal, 'read');
+    const { tenantId } = requireScope(ctx.principal, 'read');
     const page = await ctx.services.eventTypes.list(tenantId, args, toPageArgs(args, 'et'));
     return toConnection(page, toEventType);
   }

@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { requireTenant } from '../../auth/principal';
+import { requireScope, requireTenant } from '../../auth/principal';
+import { assertInScope } from '../portal/scope';
 import type { ApiContext } from '../../context';
 import { toConnection } from '../common/connection';
 import { toPageArgs } from '../common/page';
@@ -46,15 +47,17 @@ export class MessageResolver {
 
   @Query(() => Message)
   async message(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
-    const { tenantId } = requireTenant(ctx.principal, 'read');
-    return toMessage(await ctx.services.messages.get(tenantId, id));
+    const scope = requireScope(ctx.principal, 'read');
+    await assertInScope(ctx, scope, { messageId: id });
+    return toMessage(await ctx.services.messages.get(scope.tenantId, id));
   }
 
   @Query(() => MessageConnection, { description: 'Newest first.' })
   async messages(@Args() args: MessagesArgs, @Ctx() ctx: ApiContext) {
-    const { tenantId } = requireTenant(ctx.principal, 'read');
+    const scope = requireScope(ctx.principal, 'read');
+    await assertInScope(ctx, scope, { application: args.application });
     const page = await ctx.services.messages.list(
-      tenantId,
+      scope.tenantId,
       args.application,
       args,
       toPageArgs(args, 'msg'),
@@ -64,9 +67,10 @@ export class MessageResolver {
 
   @Query(() => DeliveryConnection, { description: 'Deliveries of a message or to an endpoint.' })
   async deliveries(@Args() args: DeliveriesArgs, @Ctx() ctx: ApiContext) {
-    const { tenantId } = requireTenant(ctx.principal, 'read');
+    const scope = requireScope(ctx.principal, 'read');
+    await assertInScope(ctx, scope, { messageId: args.messageId, endpointId: args.endpointId });
     const page = await ctx.services.messages.listDeliveries(
-      tenantId,
+      scope.tenantId,
       args,
       toPageArgs(args, 'dlv'),
     );
@@ -77,8 +81,13 @@ export class MessageResolver {
     description: 'Attempts of a message or to an endpoint, newest first.',
   })
   async attempts(@Args() args: AttemptsArgs, @Ctx() ctx: ApiContext) {
-    const { tenantId } = requireTenant(ctx.principal, 'read');
-    const page = await ctx.services.messages.listAttempts(tenantId, args, toPageArgs(args, 'atm'));
+    const scope = requireScope(ctx.principal, 'read');
+    await assertInScope(ctx, scope, { messageId: args.messageId, endpointId: args.endpointId });
+    const page = await ctx.services.messages.listAttempts(
+      scope.tenantId,
+      args,
+      toPageArgs(args, 'atm'),
+    );
     return toConnection(page, toAttempt);
   }
 
@@ -87,7 +96,8 @@ export class MessageResolver {
     description: 'One per endpoint it was routed to.',
   })
   async messageDeliveries(@Root() message: Message, @Ctx() ctx: ApiContext) {
-    const { tenantId } = requireTenant(ctx.principal, 'read');
+    // The message itself was reached through a scope-checked query.
+    const { tenantId } = requireScope(ctx.principal, 'read');
     return (await ctx.services.messages.deliveriesOf(tenantId, message.id)).map(toDelivery);
   }
 }

@@ -1,0 +1,240 @@
+import { hashToken, newToken, type Database } from '@herald/db';
+import { newId, NotFoundError, UnauthenticatedError, ValidationError } from '@herald/domain';
+import { PORTAL_SESSION_PREFIX } from '../../auth/authenticator';
+import type { ApplicationService } from '../application/application.service';
+import type {
+  PortalBranding,
+  PortalBrandingInput,
+  PortalCapability,
+  PortalContext,
+  PortalLink,
+  PortalSession,
+} from './portal.type';
+
+export const PORTAL_LINK_PREFIX = 'hpl_';
+
+const MIN_LINK_SECONDS = 60;
+const MAX_LINK_SECONDS = 7 * 86_400;
+const ACCENT = /^#[0-9a-fA-F]{6}$/;
+
+export interface PortalSessionRow {
+  id: string;
+  tenantId: string;
+  applicationId: string;
+  capabilities: PortalCapability[];
+  expiresAt: Date;
+}
+
+/**
+ * Magic links into the consumer portal. A link is a one-time token (stored hashed) that expires;
+ * exchanging it creates a short-lived session limited to one application and its capabilities.
+ * The tables are system data: every statement carries the tenant id from the caller's
+ * credentials or from the hashed token itself, never from input.
+ */
+export class PortalService {
+  constructor(
+    private readonly db: Database,
+    private readonly applications: ApplicationService,
+    private readonly publicUrl: string,
+    private readonly sessionTtlMs: number,
+  ) {}
+
+  async createLink(
+    tenantId: string,
+    application: string,
+    expiresInSeconds: number,
+    capabilities: PortalCapability[],
+  ): Promise<PortalLink> {
+    if (
+      !Number.isInteger(expiresInSeconds) ||
+      expiresInSeconds < MIN_LINK_SECONDS ||
+      expiresInSeconds > MAX_LINK_SECONDS
+    ) {
+      throw new ValidationError(
+        `expiresInSeconds must be between ${MIN_LINK_SECONDS} and ${MAX_LINK_SECONDS}`,
+        { field: 'expiresInSeconds' },
+      );
+    }
+    const caps = normaliseCapabilities(capabilities);
+    const app = await this.applications.get(tenantId, application);
+    const token = newToken(PORTAL_LINK_PREFIX);
+    const expiresAt = new Date(Date.now() + expiresInSeconds * 1000);
+    await this.sql(
+      `INSERT INTO portal_links (id, tenant_id, application_id, token_hash, capabilities, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [newId('pln'), tenantId, app.id, hashToken(token), caps, expiresAt],
+    );
+    const url = `${this.publicUrl.replace(/\/$/, '')}/portal#token=${encodeURIComponent(token)}`;
+    return { url, token, expiresAt, applicationId: app.id, capabilities: caps };
+  }
+
+  /** Uses up a link (once, before it expires) and opens a session for its application. */
+  async exchange(token: string): Promise<PortalSession> {
+    const invalid = () =>
+      new UnauthenticatedError('This portal link is invalid, expired or already used');
+    if (typeof token !== 'string' || !token.startsWith(PORTAL_LINK_PREFIX) || token.length > 200) {
+      throw invalid();
+    }
+    const sessionToken = newToken(PORTAL_SESSION_PREFIX);
+    const expiresAt = new Date(Date.now() + this.sessionTtlMs);
+    const session = await this.db.withSystem(async (m) => {
+      const rows = (await m.query(
+        `UPDATE portal_links SET used_at = now()
+          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+          RETURNING id, tenant_id, application_id, capabilities`,
+        [hashToken(token)],
+      )) as [{ id: string; tenant_id: string; application_id: string; capabilities: string[] }[]];
+      const link = rows[0]?.[0];
+      if (!link) return null;
+      await m.query(
+        `INSERT INTO portal_sessions
+           (id, tenant_id, application_id, link_id, token_hash, capabilities, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          newId('pss'),
+          link.tenant_id,
+          link.application_id,
+          link.id,
+          hashToken(sessionToken),
+          link.capabilities,
+          expiresAt,
+        ],
+      );
+      return link;
+    });
+    if (!session) throw invalid();
+    const context = await this.context({
+      tenantId: session.tenant_id,
+      applicationId: session.application_id,
+      capabilities: session.capabilities as PortalCapability[],
+      expiresAt,
+    });
+    return { sessionToken, ...context };
+  }
+
+  /** The live session behind a bearer token, or null (unknown or expired). */
+  async findSession(token: string): Promise<PortalSessionRow | null> {
+    const rows = await this.sql<{
+      id: string;
+      tenant_id: string;
+      application_id: string;
+      capabilities: string[];
+      expires_at: Date;
+    }>(
+      `SELECT id, tenant_id, application_id, capabilities, expires_at FROM portal_sessions
+        WHERE token_hash = $1 AND expires_at > now()`,
+      [hashToken(token)],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      tenantId: row.tenant_id,
+      applicationId: row.application_id,
+      capabilities: row.capabilities as PortalCapability[],
+      expiresAt: row.expires_at,
+    };
+  }
+
+  async context(session: {
+    tenantId: string;
+    applicationId: string;
+    capabilities: PortalCapability[];
+    expiresAt: Date;
+  }): Promise<PortalContext> {
+    const app = await this.applications.get(session.tenantId, session.applicationId);
+    return {
+      expiresAt: session.expiresAt,
+      capabilities: session.capabilities,
+      application: { id: app.id, name: app.name, uid: app.uid ?? null },
+      branding: await this.branding(session.tenantId),
+    };
+  }
+
+  /** Ends every portal session of an application (e.g. after a link leaked); returns how many. */
+  async revokeSessions(tenantId: string, application: string): Promise<number> {
+    const app = await this.applications.get(tenantId, application);
+    const rows = await this.sql<{ id: string }>(
+      `DELETE FROM portal_sessions WHERE tenant_id = $1 AND application_id = $2 RETURNING id`,
+      [tenantId, app.id],
+    );
+    await this.sql(
+      `UPDATE portal_links SET used_at = coalesce(used_at, now())
+        WHERE tenant_id = $1 AND application_id = $2`,
+      [tenantId, app.id],
+    );
+    return rows.length;
+  }
+
+  async branding(tenantId: string): Promise<PortalBranding> {
+    const rows = await this.sql<{ portal_branding: Partial<PortalBranding> }>(
+      `SELECT portal_branding FROM tenants WHERE id = $1`,
+      [tenantId],
+    );
+    if (!rows[0]) throw new NotFoundError('Tenant not found');
+    const b = rows[0].portal_branding;
+    return {
+      displayName: b.displayName ?? null,
+      logoUrl: b.logoUrl ?? null,
+      accentColor: b.accentColor ?? null,
+    };
+  }
+
+  async setBranding(tenantId: string, input: PortalBrandingInput): Promise<PortalBranding> {
+    const branding: PortalBranding = {
+      displayName: optionalText(input.displayName, 'displayName', 80),
+      logoUrl: optionalUrl(input.logoUrl, 'logoUrl'),
+      accentColor: optionalText(input.accentColor, 'accentColor', 7),
+    };
+    if (branding.accentColor !== null && !ACCENT.test(branding.accentColor)) {
+      throw new ValidationError('accentColor must look like #1a2b3c', { field: 'accentColor' });
+    }
+    await this.sql(`UPDATE tenants SET portal_branding = $2, updated_at = now() WHERE id = $1`, [
+      tenantId,
+      JSON.stringify(branding),
+    ]);
+    return branding;
+  }
+
+  private sql<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.db.withSystem(async (m) => {
+      const result = await m.queryRunner!.query(sql, params, true);
+      return result.records as T[];
+    });
+  }
+}
+
+function normaliseCapabilities(capabilities: PortalCapability[]): PortalCapability[] {
+  const set = new Set(capabilities);
+  if (set.size === 0) {
+    throw new ValidationError('Give at least the READ capability', { field: 'capabilities' });
+  }
+  // Writing without reading makes no sense in a portal: WRITE implies READ.
+  set.add('READ');
+  return (['READ', 'WRITE'] as const).filter((c) => set.has(c));
+}
+
+function optionalText(value: string | null | undefined, field: string, max: number) {
+  if (value === undefined || value === null) return null;
+  const trimmed = value.trim();
+  if (trimmed === '') return null;
+  if (trimmed.length > max) {
+    throw new ValidationError(`${field} must be at most ${max} characters`, { field });
+  }
+  return trimmed;
+}
+
+function optionalUrl(value: string | null | undefined, field: string): string | null {
+  const text = optionalText(value, field, 2048);
+  if (text === null) return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ValidationError(`${field} must be an absolute URL`, { field });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ValidationError(`${field} must use https or http`, { field });
+  }
+  return url.toString();
+}
