@@ -45,6 +45,26 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('sets only variables the apps read in the images', () => {
+    const known = configEnvNames();
+    for (const name of HERALD_APPS) {
+      const dockerfile = fs.readFileSync(
+        path.join(repoRoot, services[name].build.dockerfile),
+        'utf8',
+      );
+      // The runtime stage: everything after the last FROM (build stages set CI, npm settings…).
+      const text = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+      const names = [...text.matchAll(/^ENV (.+(?:\\\n.+)*)$/gm)].flatMap(([, body]) =>
+        [...body.matchAll(/([A-Z][A-Z0-9_]*)=/g)].map((m) => m[1]),
+      );
+      expect(names.length, name).toBeGreaterThan(0);
+      expect(
+        names.filter((n) => !known.has(n)),
+        name,
+      ).toEqual([]);
+    }
+  });
+
   it('gives every service others wait for a healthcheck, and starts apps after their dependencies are healthy', () => {
     for (const name of ['postgres', 'temporal', ...HERALD_APPS, 'portal']) {
       expect(services[name].healthcheck?.test, `${name} healthcheck`).toBeTruthy();

@@ -276,6 +276,27 @@ describe('external Temporal Cloud values', () => {
   });
 });
 
+describe('Temporal Cloud with an API key', () => {
+  it('keeps the key in the Secret and turns nothing else on', async () => {
+    const objects = await render(DEFAULTS, [
+      '--set',
+      'temporal.address=herald.a1b2c.tmprl.cloud:7233',
+      '--set',
+      'secrets.values.temporalApiKey=tmprl-key-123',
+    ]);
+    const [secret] = ofKind(objects, 'Secret');
+    expect(secret.stringData.TEMPORAL_API_KEY).toBe('tmprl-key-123');
+    expect(secret.metadata.annotations['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+    const configMap = ofKind(objects, 'ConfigMap')[0];
+    expect(JSON.stringify(configMap)).not.toContain('tmprl-key-123');
+    for (const deployment of ofKind(objects, 'Deployment')) {
+      expect(JSON.stringify(deployment)).not.toContain('tmprl-key-123');
+      const env = podSpec(deployment).containers[0].env ?? [];
+      expect(env.map((e) => e.name)).not.toContain('TEMPORAL_TLS_CERT');
+    }
+  });
+});
+
 describe('chart validation', () => {
   it('refuses to render without the database URL and encryption key', async () => {
     await expect(render(path.join(chart, 'values.yaml'))).rejects.toThrow(
