@@ -116,17 +116,57 @@ export const BillingQuery = graphql(`
   query Billing {
     billing {
       plan
+      subscribedPlan
       configured
+      subscriptionStatus
+      cancelAtPeriodEnd
+      graceUntil
       periodStart
       periodEnd
       messages
       attempts
       quota
+      quotaResetsAt
       daily {
         day
         messages
         attempts
       }
+      projectedCost {
+        currency
+        baseCents
+        usageCents
+        totalCents
+        projectedMessages
+        projectedTotalCents
+      }
+      invoices {
+        id
+        status
+        amountCents
+        currency
+        periodStart
+        periodEnd
+        createdAt
+      }
+    }
+  }
+`);
+
+export const CreateCheckoutSession = graphql(`
+  mutation CreateCheckoutSession($plan: Plan!, $successUrl: String, $cancelUrl: String) {
+    createCheckoutSession(plan: $plan, successUrl: $successUrl, cancelUrl: $cancelUrl) {
+      id
+      url
+    }
+  }
+`);
+
+export const CreateBillingPortalSession = graphql(`
+  mutation CreateBillingPortalSession($returnUrl: String) {
+    createBillingPortalSession(returnUrl: $returnUrl) {
+      id
+      url
     }
   }
 `);

@@ -58,7 +58,7 @@ export function Chart({
   const max = niceMax(Math.max(0, ...totals));
   const y = (v: number) => PAD.top + plotH - (v / max) * plotH;
   const slot = labels.length ? plotW / labels.length : plotW;
-  const barW = Math.max(1, slot * 0.7);
+  const barW = Math.max(1, Math.min(slot * 0.7, 48));
   const labelEvery = Math.max(1, Math.ceil(labels.length / 8));
   const empty = totals.every((t) => t === 0);
 

@@ -87,9 +87,9 @@ function AppSettings({ app, onSaved }: { app: App; onSaved(): void }) {
   );
 }
 
-function Tab({ to, children }: { to: string; children: ReactNode }) {
+function Tab({ to, also, children }: { to: string; also?: string; children: ReactNode }) {
   const { pathname } = useLocation();
-  const active = pathname === to || pathname.startsWith(`${to}/`);
+  const active = pathname === to || pathname.startsWith(`${to}/`) || pathname === also;
   return (
     <Link
       to={to}
@@ -126,7 +126,9 @@ export function ApplicationPage() {
           }
         />
         <nav className="tabs" aria-label="Application">
-          <Tab to={`${base}/endpoints`}>Endpoints</Tab>
+          <Tab to={`${base}/endpoints`} also={base}>
+            Endpoints
+          </Tab>
           <Tab to={`${base}/messages`}>Messages</Tab>
           <Tab to={`${base}/live`}>Live log</Tab>
           <Tab to={`${base}/portal`}>Consumer portal</Tab>

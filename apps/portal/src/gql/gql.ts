@@ -22,7 +22,9 @@ type Documents = {
   '\n  fragment AttemptFields on Attempt {\n    id\n    deliveryId\n    messageId\n    endpointId\n    status\n    trigger\n    httpStatus\n    errorKind\n    durationMs\n    responseExcerpt\n    requestHeaders\n    attemptedAt\n  }\n': typeof types.AttemptFieldsFragmentDoc;
   '\n  fragment DeliveryFields on Delivery {\n    id\n    messageId\n    endpointId\n    status\n    attemptCount\n    nextAttemptAt\n    lastAttemptAt\n    createdAt\n  }\n': typeof types.DeliveryFieldsFragmentDoc;
   '\n  fragment EventTypeFields on EventType {\n    id\n    name\n    description\n    schema\n    example\n    archived\n    createdAt\n    updatedAt\n  }\n': typeof types.EventTypeFieldsFragmentDoc;
-  '\n  query Billing {\n    billing {\n      plan\n      configured\n      periodStart\n      periodEnd\n      messages\n      attempts\n      quota\n      daily {\n        day\n        messages\n        attempts\n      }\n    }\n  }\n': typeof types.BillingDocument;
+  '\n  query Billing {\n    billing {\n      plan\n      subscribedPlan\n      configured\n      subscriptionStatus\n      cancelAtPeriodEnd\n      graceUntil\n      periodStart\n      periodEnd\n      messages\n      attempts\n      quota\n      quotaResetsAt\n      daily {\n        day\n        messages\n        attempts\n      }\n      projectedCost {\n        currency\n        baseCents\n        usageCents\n        totalCents\n        projectedMessages\n        projectedTotalCents\n      }\n      invoices {\n        id\n        status\n        amountCents\n        currency\n        periodStart\n        periodEnd\n        createdAt\n      }\n    }\n  }\n': typeof types.BillingDocument;
+  '\n  mutation CreateCheckoutSession($plan: Plan!, $successUrl: String, $cancelUrl: String) {\n    createCheckoutSession(plan: $plan, successUrl: $successUrl, cancelUrl: $cancelUrl) {\n      id\n      url\n    }\n  }\n': typeof types.CreateCheckoutSessionDocument;
+  '\n  mutation CreateBillingPortalSession($returnUrl: String) {\n    createBillingPortalSession(returnUrl: $returnUrl) {\n      id\n      url\n    }\n  }\n': typeof types.CreateBillingPortalSessionDocument;
   '\n  query EndpointHealth($application: String!, $since: DateTimeISO) {\n    endpoints(application: $application, first: 50) {\n      nodes {\n        id\n        url\n        disabled\n        disabledReason\n        stats(since: $since) {\n          succeeded\n          failed\n          pending\n          exhausted\n        }\n      }\n    }\n  }\n': typeof types.EndpointHealthDocument;
   '\n  query Applications($first: Int, $after: String, $name: String) {\n    applications(first: $first, after: $after, name: $name) {\n      nodes {\n        id\n        uid\n        name\n        operational\n        rateLimitPerSecond\n        createdAt\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n': typeof types.ApplicationsDocument;
   '\n  query Application($id: ID!) {\n    application(id: $id) {\n      id\n      uid\n      name\n      operational\n      rateLimitPerSecond\n      metadata\n      createdAt\n    }\n  }\n': typeof types.ApplicationDocument;
@@ -77,8 +79,12 @@ const documents: Documents = {
     types.DeliveryFieldsFragmentDoc,
   '\n  fragment EventTypeFields on EventType {\n    id\n    name\n    description\n    schema\n    example\n    archived\n    createdAt\n    updatedAt\n  }\n':
     types.EventTypeFieldsFragmentDoc,
-  '\n  query Billing {\n    billing {\n      plan\n      configured\n      periodStart\n      periodEnd\n      messages\n      attempts\n      quota\n      daily {\n        day\n        messages\n        attempts\n      }\n    }\n  }\n':
+  '\n  query Billing {\n    billing {\n      plan\n      subscribedPlan\n      configured\n      subscriptionStatus\n      cancelAtPeriodEnd\n      graceUntil\n      periodStart\n      periodEnd\n      messages\n      attempts\n      quota\n      quotaResetsAt\n      daily {\n        day\n        messages\n        attempts\n      }\n      projectedCost {\n        currency\n        baseCents\n        usageCents\n        totalCents\n        projectedMessages\n        projectedTotalCents\n      }\n      invoices {\n        id\n        status\n        amountCents\n        currency\n        periodStart\n        periodEnd\n        createdAt\n      }\n    }\n  }\n':
     types.BillingDocument,
+  '\n  mutation CreateCheckoutSession($plan: Plan!, $successUrl: String, $cancelUrl: String) {\n    createCheckoutSession(plan: $plan, successUrl: $successUrl, cancelUrl: $cancelUrl) {\n      id\n      url\n    }\n  }\n':
+    types.CreateCheckoutSessionDocument,
+  '\n  mutation CreateBillingPortalSession($returnUrl: String) {\n    createBillingPortalSession(returnUrl: $returnUrl) {\n      id\n      url\n    }\n  }\n':
+    types.CreateBillingPortalSessionDocument,
   '\n  query EndpointHealth($application: String!, $since: DateTimeISO) {\n    endpoints(application: $application, first: 50) {\n      nodes {\n        id\n        url\n        disabled\n        disabledReason\n        stats(since: $since) {\n          succeeded\n          failed\n          pending\n          exhausted\n        }\n      }\n    }\n  }\n':
     types.EndpointHealthDocument,
   '\n  query Applications($first: Int, $after: String, $name: String) {\n    applications(first: $first, after: $after, name: $name) {\n      nodes {\n        id\n        uid\n        name\n        operational\n        rateLimitPerSecond\n        createdAt\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n':
@@ -207,8 +213,20 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query Billing {\n    billing {\n      plan\n      configured\n      periodStart\n      periodEnd\n      messages\n      attempts\n      quota\n      daily {\n        day\n        messages\n        attempts\n      }\n    }\n  }\n',
+  source: '\n  query Billing {\n    billing {\n      plan\n      subscribedPlan\n      configured\n      subscriptionStatus\n      cancelAtPeriodEnd\n      graceUntil\n      periodStart\n      periodEnd\n      messages\n      attempts\n      quota\n      quotaResetsAt\n      daily {\n        day\n        messages\n        attempts\n      }\n      projectedCost {\n        currency\n        baseCents\n        usageCents\n        totalCents\n        projectedMessages\n        projectedTotalCents\n      }\n      invoices {\n        id\n        status\n        amountCents\n        currency\n        periodStart\n        periodEnd\n        createdAt\n      }\n    }\n  }\n',
 ): typeof import('./graphql').BillingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation CreateCheckoutSession($plan: Plan!, $successUrl: String, $cancelUrl: String) {\n    createCheckoutSession(plan: $plan, successUrl: $successUrl, cancelUrl: $cancelUrl) {\n      id\n      url\n    }\n  }\n',
+): typeof import('./graphql').CreateCheckoutSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation CreateBillingPortalSession($returnUrl: String) {\n    createBillingPortalSession(returnUrl: $returnUrl) {\n      id\n      url\n    }\n  }\n',
+): typeof import('./graphql').CreateBillingPortalSessionDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

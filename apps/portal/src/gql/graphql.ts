@@ -187,14 +187,52 @@ export type BillingQueryVariables = Exact<{ [key: string]: never }>;
 export type BillingQuery = {
   billing: {
     plan: Plan;
+    subscribedPlan: Plan;
     configured: boolean;
+    subscriptionStatus: string | null;
+    cancelAtPeriodEnd: boolean;
+    graceUntil: string | null;
     periodStart: string;
     periodEnd: string;
     messages: number;
     attempts: number;
     quota: number | null;
+    quotaResetsAt: string;
     daily: Array<{ day: string; messages: number; attempts: number }>;
+    projectedCost: {
+      currency: string;
+      baseCents: number;
+      usageCents: number;
+      totalCents: number;
+      projectedMessages: number;
+      projectedTotalCents: number;
+    } | null;
+    invoices: Array<{
+      id: string;
+      status: string;
+      amountCents: number;
+      currency: string;
+      periodStart: string | null;
+      periodEnd: string | null;
+      createdAt: string;
+    }>;
   };
+};
+
+export type CreateCheckoutSessionMutationVariables = Exact<{
+  plan: Plan;
+  successUrl?: string | null | undefined;
+  cancelUrl?: string | null | undefined;
+}>;
+
+export type CreateCheckoutSessionMutation = { createCheckoutSession: { id: string; url: string } };
+
+export type CreateBillingPortalSessionMutationVariables = Exact<{
+  returnUrl?: string | null | undefined;
+}>;
+
+export type CreateBillingPortalSessionMutation = {
+  createBillingPortalSession: { id: string; url: string };
 };
 
 export type EndpointHealthQueryVariables = Exact<{
@@ -913,20 +951,68 @@ export const BillingDocument = new TypedDocumentString(`
     query Billing {
   billing {
     plan
+    subscribedPlan
     configured
+    subscriptionStatus
+    cancelAtPeriodEnd
+    graceUntil
     periodStart
     periodEnd
     messages
     attempts
     quota
+    quotaResetsAt
     daily {
       day
       messages
       attempts
     }
+    projectedCost {
+      currency
+      baseCents
+      usageCents
+      totalCents
+      projectedMessages
+      projectedTotalCents
+    }
+    invoices {
+      id
+      status
+      amountCents
+      currency
+      periodStart
+      periodEnd
+      createdAt
+    }
   }
 }
     `) as unknown as TypedDocumentString<BillingQuery, BillingQueryVariables>;
+export const CreateCheckoutSessionDocument = new TypedDocumentString(`
+    mutation CreateCheckoutSession($plan: Plan!, $successUrl: String, $cancelUrl: String) {
+  createCheckoutSession(
+    plan: $plan
+    successUrl: $successUrl
+    cancelUrl: $cancelUrl
+  ) {
+    id
+    url
+  }
+}
+    `) as unknown as TypedDocumentString<
+  CreateCheckoutSessionMutation,
+  CreateCheckoutSessionMutationVariables
+>;
+export const CreateBillingPortalSessionDocument = new TypedDocumentString(`
+    mutation CreateBillingPortalSession($returnUrl: String) {
+  createBillingPortalSession(returnUrl: $returnUrl) {
+    id
+    url
+  }
+}
+    `) as unknown as TypedDocumentString<
+  CreateBillingPortalSessionMutation,
+  CreateBillingPortalSessionMutationVariables
+>;
 export const EndpointHealthDocument = new TypedDocumentString(`
     query EndpointHealth($application: String!, $since: DateTimeISO) {
   endpoints(application: $application, first: 50) {

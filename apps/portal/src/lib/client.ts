@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'PLAN_LIMIT_EXCEEDED'
   | 'BAD_REQUEST'
   | 'PAYLOAD_TOO_LARGE'
+  | 'BILLING_NOT_CONFIGURED'
   | 'NETWORK'
   | 'INTERNAL';
 
@@ -57,6 +58,7 @@ const KNOWN_CODES = new Set<string>([
   'PLAN_LIMIT_EXCEEDED',
   'BAD_REQUEST',
   'PAYLOAD_TOO_LARGE',
+  'BILLING_NOT_CONFIGURED',
 ]);
 
 /** What a person should read for an error: the server's words plus what to do about it. */

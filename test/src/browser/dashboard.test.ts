@@ -1,0 +1,262 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { Receiver } from '../support/receiver';
+import { eventually, startStack, type Stack } from '../support/stack';
+import { collectErrors, launchBrowser, newContext, PHONE, screenshot } from './browser';
+
+/*
+ * The tenant dashboard in Chromium against the real stack (API serving the built portal, worker,
+ * PostgreSQL, Temporal) and a loopback receiver. One flow, in order, as a person would use it.
+ */
+let stack: Stack;
+let receiver: Receiver;
+let browser: Browser;
+let context: BrowserContext;
+let offLoopback: string[];
+let page: Page;
+let errors: string[];
+const state: { appId?: string; endpointId?: string; token?: string } = {};
+
+beforeAll(async () => {
+  [stack, receiver, browser] = await Promise.all([startStack(), Receiver.start(), launchBrowser()]);
+  ({ context, offLoopback } = await newContext(browser));
+  page = await context.newPage();
+  errors = collectErrors(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await receiver?.close();
+  await stack?.stop();
+});
+
+describe.sequential('tenant dashboard', () => {
+  beforeEach((ctx) => {
+    onTestFailed(() =>
+      screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`),
+    );
+  });
+
+  it('signs up and lands on the overview', async () => {
+    await page.goto(`${stack.url}/`);
+    // Without a session the app sends people to log in; from there they can sign up.
+    await page.getByRole('heading', { name: 'Log in to Herald' }).waitFor();
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByLabel('Organisation name').fill('Acme Webhooks');
+    await page.getByLabel('Email').fill('owner@acme.test');
+    // Client-side validation first: a short password is refused before any request.
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Use at least 10 characters').waitFor();
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(await page.getByTestId('tenant-name').textContent()).toBe('Acme Webhooks');
+    await page.getByRole('heading', { name: 'Plan usage' }).waitFor();
+    await page.getByText('No applications yet').waitFor();
+    state.token =
+      (await page.evaluate<string | null>('localStorage.getItem("herald.session")')) ?? undefined;
+    expect(state.token).toMatch(/^hs_/);
+    await screenshot(page, '01-overview-empty');
+  });
+
+  it('creates an event type with a JSON Schema and an example that must match it', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Event types' })
+      .click();
+    await page.getByText('No event types yet').waitFor();
+    await page.getByRole('link', { name: 'New event type' }).click();
+    await page.getByLabel('Name').fill('invoice.paid');
+    await page.getByLabel('Description').fill('An invoice was paid');
+    await page.getByRole('button', { name: 'Start from a template' }).click();
+    // The example breaks the schema (amount must be an integer): the editor says so at once.
+    await page.getByLabel('Example payload').fill('{"id": "inv_1", "amount": "lots"}');
+    await page.getByText('$.amount: expected integer, got string').waitFor();
+    await page.getByLabel('Example payload').fill('{"id": "inv_1", "amount": 4200}');
+    expect(await page.getByText('$.amount: expected integer').count()).toBe(0);
+    await screenshot(page, '02-event-type-editor');
+    await page.getByRole('button', { name: 'Create event type' }).click();
+    await page.getByRole('cell', { name: 'invoice.paid' }).waitFor();
+    const saved = await stack.ok<{ eventType: { schema: any; example: any } }>(
+      `{ eventType(name: "invoice.paid") { schema example } }`,
+      {},
+      state.token,
+    );
+    expect(saved.eventType.schema.required).toEqual(['id']);
+    expect(saved.eventType.example).toEqual({ id: 'inv_1', amount: 4200 });
+  });
+
+  it('creates an application and an endpoint for a loopback receiver', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Applications' })
+      .click();
+    await page.getByRole('button', { name: 'New application' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Globex');
+    await page.getByLabel('UID (optional)').fill('globex');
+    await page.getByRole('button', { name: 'Create application' }).click();
+    await page.getByRole('heading', { name: 'Endpoints', exact: true }).waitFor();
+    state.appId = page.url().split('/apps/')[1]!.split('/')[0];
+    expect(state.appId).toMatch(/^app_/);
+    await page.getByText('No endpoints yet').waitFor();
+
+    await page.getByRole('link', { name: 'Add endpoint' }).click();
+    // An invalid URL is refused in the form.
+    await page.getByLabel('Endpoint URL').fill('not a url');
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    await page.getByText('Enter a full URL such as https://example.com/webhooks').first().waitFor();
+    await page.getByLabel('Endpoint URL').fill(receiver.url);
+    await page.getByLabel('Description').fill('Globex production');
+    await page.getByRole('button', { name: 'Add header' }).click();
+    await page.getByLabel('Header 1 name').fill('X-Customer');
+    await page.getByLabel('Header 1 value').fill('globex');
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    await page.getByRole('heading', { name: 'Signing secret' }).waitFor();
+    state.endpointId = page.url().split('/endpoints/')[1];
+    expect(state.endpointId).toMatch(/^ep_/);
+    await screenshot(page, '03-endpoint-detail');
+  });
+
+  it('sends a test event and watches the delivery appear live', async () => {
+    const live = await context.newPage();
+    const liveErrors = collectErrors(live);
+    await live.goto(`${stack.url}/apps/${state.appId}/live`);
+    await live.getByText('Waiting for events…').waitFor();
+    // graphql-ws connects lazily on subscribe; give the server a moment to register the listener.
+    await eventually(async () => (await live.locator('.live-dot.on').count()) === 1);
+    await new Promise((r) => setTimeout(r, 500));
+
+    await page.bringToFront();
+    const form = page.getByRole('form', { name: 'Send a test event' });
+    // Pre-filled from the event type's example.
+    await eventually(async () =>
+      (await form.getByLabel('Payload').inputValue()).includes('"amount": 4200'),
+    );
+    await form.getByRole('button', { name: 'Send test event' }).click();
+    await page.getByText(/Sent: msg_/).waitFor();
+
+    await receiver.waitFor(1);
+    const request = receiver.requests[0]!;
+    expect(JSON.parse(request.body)).toEqual({ id: 'inv_1', amount: 4200 });
+    expect(request.headers['x-customer']).toBe('globex');
+    expect(request.headers['webhook-signature']).toMatch(/^v1,/);
+
+    const row = live.getByTestId('live-event').filter({ hasText: 'SUCCEEDED' });
+    await row.first().waitFor({ timeout: 20_000 });
+    expect(await row.first().textContent()).toContain(request.headers['webhook-id'] as string);
+    await screenshot(live, '04-live-log');
+    expect(liveErrors).toEqual([]);
+    await live.close();
+  });
+
+  it('shows the message with its delivery and attempt details', async () => {
+    await page.getByRole('link', { name: /^msg_/ }).click();
+    await page.getByRole('heading', { name: 'Deliveries' }).waitFor();
+    const delivery = page.getByTestId('delivery-row');
+    await eventually(async () => (await delivery.textContent())?.includes('SUCCEEDED'), {
+      timeoutMs: 10_000,
+    }).catch(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).first().click();
+    });
+    await page.getByTestId('attempt-row').first().waitFor();
+    await page.getByRole('button', { name: 'Details' }).first().click();
+    await page.getByRole('heading', { name: 'Request headers' }).waitFor();
+    await page.getByText('HTTP 200').waitFor();
+    await screenshot(page, '05-message-detail');
+
+    // Resend creates one more (manual) attempt.
+    await page.getByRole('button', { name: 'Resend' }).click();
+    await page.getByText('Message sent again.').waitFor();
+    await receiver.waitFor(2);
+    await eventually(async () => (await page.getByText('manual').count()) > 0, {
+      timeoutMs: 15_000,
+    });
+  });
+
+  it('reveals and rotates the signing secret; both secrets sign during the grace period', async () => {
+    await page.goto(`${stack.url}/apps/${state.appId}/endpoints/${state.endpointId}`);
+    await page.getByRole('button', { name: 'Reveal secret' }).click();
+    const first = (await page.getByTestId('endpoint-secret').textContent())!;
+    expect(first).toMatch(/^whsec_/);
+    await page.getByRole('button', { name: 'Hide' }).click();
+    await page.getByRole('button', { name: 'Rotate secret…' }).click();
+    await page.getByRole('button', { name: 'Confirm rotation' }).click();
+    await page.getByText('Secret rotated.').waitFor();
+    const second = (await page.getByTestId('endpoint-secret').textContent())!;
+    expect(second).toMatch(/^whsec_/);
+    expect(second).not.toBe(first);
+
+    const before = receiver.requests.length;
+    await page
+      .getByRole('form', { name: 'Send a test event' })
+      .getByRole('button', { name: 'Send test event' })
+      .click();
+    await receiver.waitFor(before + 1);
+    const signatures = (receiver.requests[before]!.headers['webhook-signature'] as string).split(
+      ' ',
+    );
+    expect(signatures).toHaveLength(2);
+  });
+
+  it('lists the endpoint with its stats, and works at phone width', async () => {
+    await page.goto(`${stack.url}/apps/${state.appId}/endpoints`);
+    await page
+      .getByRole('cell', { name: new RegExp(receiver.url.replace(/[.?]/g, '\\$&')) })
+      .waitFor();
+    await screenshot(page, '06-endpoints');
+    await page.goto(`${stack.url}/`);
+    await page
+      .getByRole('heading', { name: 'Messages per day' })
+      .or(page.getByText('Messages per day'))
+      .first()
+      .waitFor();
+    await screenshot(page, '07-overview');
+
+    const phone = await context.newPage();
+    await phone.setViewportSize(PHONE);
+    await phone.goto(`${stack.url}/apps/${state.appId}/endpoints`);
+    await phone.getByRole('heading', { name: 'Endpoints', exact: true }).waitFor();
+    // The side navigation folds behind a menu button.
+    expect(await phone.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
+    await phone.getByRole('button', { name: 'Menu' }).click();
+    expect(await phone.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
+    const width = await phone.evaluate<number>('document.documentElement.scrollWidth');
+    expect(width).toBeLessThanOrEqual(PHONE.width);
+    await screenshot(phone, '08-phone-endpoints');
+    await phone.close();
+  });
+
+  it('creates an API key that is shown once, then revokes it', async () => {
+    await page.goto(`${stack.url}/api-keys`);
+    await page.getByLabel('Key name').fill('billing-service');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.getByTestId('new-api-key').textContent())!;
+    expect(key).toMatch(/^hk_/);
+    // The key works against the API…
+    expect((await stack.gql('{ viewer { kind } }', {}, key)).data).toEqual({
+      viewer: { kind: 'apiKey' },
+    });
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    expect(await page.getByTestId('new-api-key').count()).toBe(0);
+    await page.getByRole('button', { name: 'Revoke…' }).click();
+    await page.getByRole('button', { name: 'Confirm revoke' }).click();
+    await page.getByText('No API keys').waitFor();
+    // …and not after revocation.
+    const refused = await stack.gql('{ viewer { kind } }', {}, key);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await screenshot(page, '09-api-keys');
+  });
+
+  it('shows billing as not configured without Stripe', async () => {
+    await page.goto(`${stack.url}/billing`);
+    expect(await page.getByTestId('billing-plan').textContent()).toBe('free');
+    await page.getByText('Billing is not configured for this deployment').waitFor();
+    await screenshot(page, '10-billing');
+  });
+
+  it('ran without page errors or requests leaving loopback', () => {
+    expect(errors).toEqual([]);
+    expect(offLoopback).toEqual([]);
+  });
+});
