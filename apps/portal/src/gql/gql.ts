@@ -14,6 +14,12 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+  '\n  mutation CreatePortalSession(\n    $applicationId: ID!\n    $expiresInSeconds: Int!\n    $capabilities: [PortalCapability!]!\n  ) {\n    createPortalSession(\n      applicationId: $applicationId\n      expiresInSeconds: $expiresInSeconds\n      capabilities: $capabilities\n    ) {\n      url\n      token\n      expiresAt\n      capabilities\n    }\n  }\n': typeof types.CreatePortalSessionDocument;
+  '\n  mutation RevokePortalSessions($applicationId: ID!) {\n    revokePortalSessions(applicationId: $applicationId)\n  }\n': typeof types.RevokePortalSessionsDocument;
+  '\n  mutation ExchangePortalToken($token: String!) {\n    exchangePortalToken(token: $token) {\n      sessionToken\n      expiresAt\n      capabilities\n      application {\n        id\n        name\n        uid\n      }\n      branding {\n        displayName\n        logoUrl\n        accentColor\n      }\n    }\n  }\n': typeof types.ExchangePortalTokenDocument;
+  '\n  query PortalSession {\n    portalSession {\n      expiresAt\n      capabilities\n      application {\n        id\n        name\n        uid\n      }\n      branding {\n        displayName\n        logoUrl\n        accentColor\n      }\n    }\n  }\n': typeof types.PortalSessionDocument;
+  '\n  query PortalBranding {\n    portalBranding {\n      displayName\n      logoUrl\n      accentColor\n    }\n  }\n': typeof types.PortalBrandingDocument;
+  '\n  mutation SetPortalBranding($input: PortalBrandingInput!) {\n    setPortalBranding(input: $input) {\n      displayName\n      logoUrl\n      accentColor\n    }\n  }\n': typeof types.SetPortalBrandingDocument;
   '\n  mutation SignUp($email: String!, $password: String!, $tenantName: String!) {\n    signUp(email: $email, password: $password, tenantName: $tenantName) {\n      token\n      expiresAt\n    }\n  }\n': typeof types.SignUpDocument;
   '\n  mutation LogIn($email: String!, $password: String!) {\n    logIn(email: $email, password: $password) {\n      token\n      expiresAt\n    }\n  }\n': typeof types.LogInDocument;
   '\n  mutation LogOut {\n    logOut\n  }\n': typeof types.LogOutDocument;
@@ -64,6 +70,18 @@ type Documents = {
   '\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      id\n      revokedAt\n    }\n  }\n': typeof types.RevokeApiKeyDocument;
 };
 const documents: Documents = {
+  '\n  mutation CreatePortalSession(\n    $applicationId: ID!\n    $expiresInSeconds: Int!\n    $capabilities: [PortalCapability!]!\n  ) {\n    createPortalSession(\n      applicationId: $applicationId\n      expiresInSeconds: $expiresInSeconds\n      capabilities: $capabilities\n    ) {\n      url\n      token\n      expiresAt\n      capabilities\n    }\n  }\n':
+    types.CreatePortalSessionDocument,
+  '\n  mutation RevokePortalSessions($applicationId: ID!) {\n    revokePortalSessions(applicationId: $applicationId)\n  }\n':
+    types.RevokePortalSessionsDocument,
+  '\n  mutation ExchangePortalToken($token: String!) {\n    exchangePortalToken(token: $token) {\n      sessionToken\n      expiresAt\n      capabilities\n      application {\n        id\n        name\n        uid\n      }\n      branding {\n        displayName\n        logoUrl\n        accentColor\n      }\n    }\n  }\n':
+    types.ExchangePortalTokenDocument,
+  '\n  query PortalSession {\n    portalSession {\n      expiresAt\n      capabilities\n      application {\n        id\n        name\n        uid\n      }\n      branding {\n        displayName\n        logoUrl\n        accentColor\n      }\n    }\n  }\n':
+    types.PortalSessionDocument,
+  '\n  query PortalBranding {\n    portalBranding {\n      displayName\n      logoUrl\n      accentColor\n    }\n  }\n':
+    types.PortalBrandingDocument,
+  '\n  mutation SetPortalBranding($input: PortalBrandingInput!) {\n    setPortalBranding(input: $input) {\n      displayName\n      logoUrl\n      accentColor\n    }\n  }\n':
+    types.SetPortalBrandingDocument,
   '\n  mutation SignUp($email: String!, $password: String!, $tenantName: String!) {\n    signUp(email: $email, password: $password, tenantName: $tenantName) {\n      token\n      expiresAt\n    }\n  }\n':
     types.SignUpDocument,
   '\n  mutation LogIn($email: String!, $password: String!) {\n    logIn(email: $email, password: $password) {\n      token\n      expiresAt\n    }\n  }\n':
@@ -161,6 +179,42 @@ const documents: Documents = {
     types.RevokeApiKeyDocument,
 };
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation CreatePortalSession(\n    $applicationId: ID!\n    $expiresInSeconds: Int!\n    $capabilities: [PortalCapability!]!\n  ) {\n    createPortalSession(\n      applicationId: $applicationId\n      expiresInSeconds: $expiresInSeconds\n      capabilities: $capabilities\n    ) {\n      url\n      token\n      expiresAt\n      capabilities\n    }\n  }\n',
+): typeof import('./graphql').CreatePortalSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation RevokePortalSessions($applicationId: ID!) {\n    revokePortalSessions(applicationId: $applicationId)\n  }\n',
+): typeof import('./graphql').RevokePortalSessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation ExchangePortalToken($token: String!) {\n    exchangePortalToken(token: $token) {\n      sessionToken\n      expiresAt\n      capabilities\n      application {\n        id\n        name\n        uid\n      }\n      branding {\n        displayName\n        logoUrl\n        accentColor\n      }\n    }\n  }\n',
+): typeof import('./graphql').ExchangePortalTokenDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query PortalSession {\n    portalSession {\n      expiresAt\n      capabilities\n      application {\n        id\n        name\n        uid\n      }\n      branding {\n        displayName\n        logoUrl\n        accentColor\n      }\n    }\n  }\n',
+): typeof import('./graphql').PortalSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  query PortalBranding {\n    portalBranding {\n      displayName\n      logoUrl\n      accentColor\n    }\n  }\n',
+): typeof import('./graphql').PortalBrandingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation SetPortalBranding($input: PortalBrandingInput!) {\n    setPortalBranding(input: $input) {\n      displayName\n      logoUrl\n      accentColor\n    }\n  }\n',
+): typeof import('./graphql').SetPortalBrandingDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -55,6 +55,18 @@ export type DeliveryStatus = 'CANCELLED' | 'EXHAUSTED' | 'FAILED' | 'PENDING' | 
 /** free (monthly cap), pro (usage-based), enterprise */
 export type Plan = 'enterprise' | 'free' | 'pro';
 
+export type PortalBrandingInput = {
+  /** #rrggbb */
+  accentColor?: string | null | undefined;
+  /** Up to 80 characters. */
+  displayName?: string | null | undefined;
+  /** An absolute https (or http) URL. */
+  logoUrl?: string | null | undefined;
+};
+
+/** READ: see endpoints, event types and the message log. WRITE: also change them. */
+export type PortalCapability = 'READ' | 'WRITE';
+
 /** owner > admin > developer > viewer */
 export type Role = 'admin' | 'developer' | 'owner' | 'viewer';
 
@@ -95,6 +107,74 @@ export type UpdateEventTypeInput = {
   example?: unknown;
   /** Set to null to remove. */
   schema?: Record<string, unknown> | null | undefined;
+};
+
+export type CreatePortalSessionMutationVariables = Exact<{
+  applicationId: string | number;
+  expiresInSeconds: number;
+  capabilities: Array<PortalCapability> | PortalCapability;
+}>;
+
+export type CreatePortalSessionMutation = {
+  createPortalSession: {
+    url: string;
+    token: string;
+    expiresAt: string;
+    capabilities: Array<PortalCapability>;
+  };
+};
+
+export type RevokePortalSessionsMutationVariables = Exact<{
+  applicationId: string | number;
+}>;
+
+export type RevokePortalSessionsMutation = { revokePortalSessions: number };
+
+export type ExchangePortalTokenMutationVariables = Exact<{
+  token: string;
+}>;
+
+export type ExchangePortalTokenMutation = {
+  exchangePortalToken: {
+    sessionToken: string;
+    expiresAt: string;
+    capabilities: Array<PortalCapability>;
+    application: { id: string; name: string; uid: string | null };
+    branding: { displayName: string | null; logoUrl: string | null; accentColor: string | null };
+  };
+};
+
+export type PortalSessionQueryVariables = Exact<{ [key: string]: never }>;
+
+export type PortalSessionQuery = {
+  portalSession: {
+    expiresAt: string;
+    capabilities: Array<PortalCapability>;
+    application: { id: string; name: string; uid: string | null };
+    branding: { displayName: string | null; logoUrl: string | null; accentColor: string | null };
+  };
+};
+
+export type PortalBrandingQueryVariables = Exact<{ [key: string]: never }>;
+
+export type PortalBrandingQuery = {
+  portalBranding: {
+    displayName: string | null;
+    logoUrl: string | null;
+    accentColor: string | null;
+  };
+};
+
+export type SetPortalBrandingMutationVariables = Exact<{
+  input: PortalBrandingInput;
+}>;
+
+export type SetPortalBrandingMutation = {
+  setPortalBranding: {
+    displayName: string | null;
+    logoUrl: string | null;
+    accentColor: string | null;
+  };
 };
 
 export type SignUpMutationVariables = Exact<{
@@ -910,6 +990,92 @@ export const EventTypeFieldsFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: 'EventTypeFields' },
 ) as unknown as TypedDocumentString<EventTypeFieldsFragment, unknown>;
+export const CreatePortalSessionDocument = new TypedDocumentString(`
+    mutation CreatePortalSession($applicationId: ID!, $expiresInSeconds: Int!, $capabilities: [PortalCapability!]!) {
+  createPortalSession(
+    applicationId: $applicationId
+    expiresInSeconds: $expiresInSeconds
+    capabilities: $capabilities
+  ) {
+    url
+    token
+    expiresAt
+    capabilities
+  }
+}
+    `) as unknown as TypedDocumentString<
+  CreatePortalSessionMutation,
+  CreatePortalSessionMutationVariables
+>;
+export const RevokePortalSessionsDocument = new TypedDocumentString(`
+    mutation RevokePortalSessions($applicationId: ID!) {
+  revokePortalSessions(applicationId: $applicationId)
+}
+    `) as unknown as TypedDocumentString<
+  RevokePortalSessionsMutation,
+  RevokePortalSessionsMutationVariables
+>;
+export const ExchangePortalTokenDocument = new TypedDocumentString(`
+    mutation ExchangePortalToken($token: String!) {
+  exchangePortalToken(token: $token) {
+    sessionToken
+    expiresAt
+    capabilities
+    application {
+      id
+      name
+      uid
+    }
+    branding {
+      displayName
+      logoUrl
+      accentColor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<
+  ExchangePortalTokenMutation,
+  ExchangePortalTokenMutationVariables
+>;
+export const PortalSessionDocument = new TypedDocumentString(`
+    query PortalSession {
+  portalSession {
+    expiresAt
+    capabilities
+    application {
+      id
+      name
+      uid
+    }
+    branding {
+      displayName
+      logoUrl
+      accentColor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PortalSessionQuery, PortalSessionQueryVariables>;
+export const PortalBrandingDocument = new TypedDocumentString(`
+    query PortalBranding {
+  portalBranding {
+    displayName
+    logoUrl
+    accentColor
+  }
+}
+    `) as unknown as TypedDocumentString<PortalBrandingQuery, PortalBrandingQueryVariables>;
+export const SetPortalBrandingDocument = new TypedDocumentString(`
+    mutation SetPortalBranding($input: PortalBrandingInput!) {
+  setPortalBranding(input: $input) {
+    displayName
+    logoUrl
+    accentColor
+  }
+}
+    `) as unknown as TypedDocumentString<
+  SetPortalBrandingMutation,
+  SetPortalBrandingMutationVariables
+>;
 export const SignUpDocument = new TypedDocumentString(`
     mutation SignUp($email: String!, $password: String!, $tenantName: String!) {
   signUp(email: $email, password: $password, tenantName: $tenantName) {

@@ -15,7 +15,7 @@ let context: BrowserContext;
 let offLoopback: string[];
 let page: Page;
 let errors: string[];
-const state: { appId?: string; endpointId?: string; token?: string } = {};
+const state: { appId?: string; endpointId?: string; token?: string; link?: string } = {};
 
 beforeAll(async () => {
   [stack, receiver, browser] = await Promise.all([startStack(), Receiver.start(), launchBrowser()]);
@@ -254,9 +254,227 @@ describe.sequential('tenant dashboard', () => {
     await page.getByText('Billing is not configured for this deployment').waitFor();
     await screenshot(page, '10-billing');
   });
+});
 
-  it('ran without page errors or requests leaving loopback', () => {
+/** Runs a GraphQL request from inside a page, as the app would (same origin, bearer token). */
+function gqlFrom(
+  target: Page,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
+  return target.evaluate(
+    async ([t, q, v]) => {
+      const res = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t}` },
+        body: JSON.stringify({ query: q, variables: v }),
+      });
+      return (await res.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
+    },
+    [token, query, variables] as const,
+  );
+}
+
+describe.sequential('consumer app portal', () => {
+  let customer: BrowserContext;
+  let portal: Page;
+  let portalErrors: string[];
+
+  beforeEach((ctx) => {
+    onTestFailed(() =>
+      screenshot(portal ?? page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`),
+    );
+  });
+
+  it('lets the tenant brand the portal and create a one-time link', async () => {
+    await page.goto(`${stack.url}/settings`);
+    await page.getByLabel('Display name').fill('Acme Billing');
+    await page.getByLabel('Accent colour', { exact: true }).fill('#0f766e');
+    await page.getByRole('button', { name: 'Save branding' }).click();
+    await page.getByText('Branding saved.').waitFor();
+
+    await page.goto(`${stack.url}/apps/${state.appId}/portal`);
+    await page.getByRole('button', { name: 'Create portal link' }).click();
+    state.link = (await page.getByTestId('portal-link').textContent())!;
+    expect(state.link.startsWith(`${stack.url}/portal#token=`)).toBe(true);
+    await screenshot(page, '11-portal-link');
+  });
+
+  it('opens the link as the customer, branded and limited to their application', async () => {
+    ({ context: customer } = await newContext(browser));
+    portal = await customer.newPage();
+    portalErrors = collectErrors(portal);
+    await portal.goto(state.link!);
+    await portal.getByTestId('portal-application').waitFor();
+    expect(await portal.getByTestId('portal-application').textContent()).toBe('Globex');
+    await portal.getByText('Acme Billing').waitFor();
+    // The one-time token leaves the address bar at once.
+    expect(new URL(portal.url()).hash).toBe('');
+    const accent = await portal.evaluate<string>(
+      "getComputedStyle(document.querySelector('.btn-primary')).backgroundColor",
+    );
+    expect(accent).toBe('rgb(15, 118, 110)');
+    await portal
+      .getByRole('cell', { name: new RegExp(receiver.url.replace(/[.?]/g, '\\$&')) })
+      .waitFor();
+    await screenshot(portal, '12-consumer-endpoints');
+  });
+
+  it('adds an endpoint there, with URL validation', async () => {
+    await portal.getByRole('link', { name: 'Add endpoint' }).click();
+    await portal.getByLabel('Endpoint URL').fill('ftp://files.example/hook');
+    await portal.getByRole('button', { name: 'Create endpoint' }).click();
+    await portal.getByText('Only http(s) URLs can receive webhooks').first().waitFor();
+    const url = receiver.url.replace('/hook', '/consumer-hook');
+    await portal.getByLabel('Endpoint URL').fill(url);
+    await portal.getByLabel('Description').fill('Added by Globex');
+    await portal.getByRole('button', { name: 'Create endpoint' }).click();
+    await portal.getByRole('heading', { name: 'Signing secret' }).waitFor();
+    await portal.getByRole('button', { name: 'Reveal secret' }).click();
+    expect(await portal.getByTestId('endpoint-secret').textContent()).toMatch(/^whsec_/);
+    // Tenant-only tools are not offered to the customer.
+    expect(await portal.getByRole('form', { name: 'Send a test event' }).count()).toBe(0);
+    await screenshot(portal, '13-consumer-endpoint');
+
+    const seen = await stack.ok<{ endpoints: { nodes: { url: string; description: string }[] } }>(
+      `query($app: String!) { endpoints(application: $app) { nodes { url description } } }`,
+      { app: state.appId },
+      state.token,
+    );
+    expect(seen.endpoints.nodes).toContainEqual({ url, description: 'Added by Globex' });
+  });
+
+  it('shows the event catalogue and the message log', async () => {
+    await portal.getByRole('link', { name: 'Event catalogue' }).click();
+    await portal.getByRole('button', { name: /invoice\.paid/ }).click();
+    await portal.getByText('"required"').waitFor();
+    await screenshot(portal, '14-consumer-catalogue');
+    await portal.getByRole('link', { name: 'Messages', exact: true }).click();
+    await portal.getByRole('link', { name: /^msg_/ }).first().click();
+    await portal.getByRole('heading', { name: 'Deliveries' }).waitFor();
+    await portal.getByTestId('attempt-row').first().waitFor();
+    await screenshot(portal, '15-consumer-message');
+  });
+
+  it('cannot reach another application of the tenant', async () => {
+    const other = await stack.ok<{ createApplication: { id: string } }>(
+      `mutation { createApplication(input: { name: "Initech", uid: "initech" }) { id } }`,
+      {},
+      state.token,
+    );
+    const otherApp = other.createApplication.id;
+    const otherEndpoint = await stack.ok<{ createEndpoint: { id: string } }>(
+      `mutation($app: String!, $url: String!) { createEndpoint(input: { application: $app, url: $url }) { id } }`,
+      { app: otherApp, url: receiver.url.replace('/hook', '/initech') },
+      state.token,
+    );
+    const epId = otherEndpoint.createEndpoint.id;
+    const session = JSON.parse(
+      (await portal.evaluate<string>('sessionStorage.getItem("herald.portal")'))!,
+    ) as { sessionToken: string };
+
+    const codes = async (query: string, variables: Record<string, unknown>) =>
+      (await gqlFrom(portal, session.sessionToken, query, variables)).errors?.[0]?.extensions?.code;
+    expect(
+      await codes(`query($a: String!) { endpoints(application: $a) { nodes { id } } }`, {
+        a: otherApp,
+      }),
+    ).toBe('NOT_FOUND');
+    expect(
+      await codes(`query($a: String!) { endpoints(application: $a) { nodes { id } } }`, {
+        a: 'initech',
+      }),
+    ).toBe('NOT_FOUND');
+    expect(await codes(`query($id: ID!) { endpoint(id: $id) { url } }`, { id: epId })).toBe(
+      'NOT_FOUND',
+    );
+    expect(await codes(`query($id: ID!) { endpointSecret(id: $id) { key } }`, { id: epId })).toBe(
+      'NOT_FOUND',
+    );
+    expect(await codes(`mutation($id: ID!) { deleteEndpoint(id: $id) }`, { id: epId })).toBe(
+      'NOT_FOUND',
+    );
+    expect(await codes(`{ applications { nodes { id } } }`, {})).toMatch(
+      /FORBIDDEN|UNAUTHENTICATED/,
+    );
+    expect(await codes(`{ members { nodes { id } } }`, {})).toMatch(/FORBIDDEN|UNAUTHENTICATED/);
+
+    // Through the UI, too: a guessed URL shows "not found" and nothing of the endpoint.
+    await portal.goto(`${stack.url}/portal/endpoints/${epId}`);
+    await portal.getByRole('alert').filter({ hasText: 'not found' }).waitFor();
+    expect(await portal.getByText('/initech').count()).toBe(0);
+    // The other application's endpoint still exists.
+    const still = await stack.gql(
+      `query($id: ID!) { endpoint(id: $id) { id } }`,
+      { id: epId },
+      state.token,
+    );
+    expect(still.data).toEqual({ endpoint: { id: epId } });
+  });
+
+  it('works once: the same link cannot be used again', async () => {
+    const { context: second } = await newContext(browser);
+    const again = await second.newPage();
+    await again.goto(state.link!);
+    await again.getByRole('heading', { name: 'Portal link needed' }).waitFor();
+    expect(await again.getByTestId('portal-application').count()).toBe(0);
+    await second.close();
+  });
+
+  it('hides and refuses changes on a read-only link', async () => {
+    const link = await stack.ok<{ createPortalSession: { token: string } }>(
+      `mutation($app: ID!) { createPortalSession(applicationId: $app, capabilities: [READ], expiresInSeconds: 600) { token } }`,
+      { app: state.appId },
+      state.token,
+    );
+    const { context: readOnly } = await newContext(browser);
+    const view = await readOnly.newPage();
+    await view.goto(
+      `${stack.url}/portal#token=${encodeURIComponent(link.createPortalSession.token)}`,
+    );
+    await view.getByText('read-only').waitFor();
+    await view.getByRole('cell', { name: /consumer-hook/ }).waitFor();
+    expect(await view.getByRole('link', { name: 'Add endpoint' }).count()).toBe(0);
+    const session = JSON.parse(
+      (await view.evaluate<string>('sessionStorage.getItem("herald.portal")'))!,
+    ) as { sessionToken: string };
+    const refused = await gqlFrom(
+      view,
+      session.sessionToken,
+      `mutation($app: String!) { createEndpoint(input: { application: $app, url: "http://127.0.0.1:9/x" }) { id } }`,
+      { app: state.appId },
+    );
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await screenshot(view, '16-consumer-read-only');
+    await readOnly.close();
+  });
+
+  it('can be embedded in an iframe, while the dashboard refuses to be framed', async () => {
+    const link = await stack.ok<{ createPortalSession: { token: string } }>(
+      `mutation($app: ID!) { createPortalSession(applicationId: $app) { token } }`,
+      { app: state.appId },
+      state.token,
+    );
+    const host = await customer.newPage();
+    await host.goto(`${stack.url}/healthz`);
+    await host.setContent(
+      `<iframe id="portal" style="width:1000px;height:700px" src="${stack.url}/portal#token=${encodeURIComponent(link.createPortalSession.token)}"></iframe>` +
+        `<iframe id="dashboard" src="${stack.url}/login"></iframe>`,
+    );
+    const framed = host.frameLocator('#portal');
+    await framed.getByTestId('portal-application').waitFor();
+    expect(await framed.getByTestId('portal-application').textContent()).toBe('Globex');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await host.frameLocator('#dashboard').getByText('Log in to Herald').count()).toBe(0);
+    await screenshot(host, '17-consumer-embedded');
+    await host.close();
+  });
+
+  it('ran without page errors or requests leaving loopback', async () => {
+    expect(portalErrors).toEqual([]);
     expect(errors).toEqual([]);
     expect(offLoopback).toEqual([]);
+    await customer.close();
   });
 });
