@@ -4,7 +4,13 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@tem
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { WorkerConfig } from '@herald/config';
 import { SecretCipher, type Database } from '@herald/db';
-import { RECONCILER_SCHEDULE_ID, RECONCILER_WORKFLOW, TemporalDispatcher } from '@herald/temporal';
+import {
+  RECONCILER_SCHEDULE_ID,
+  RECONCILER_WORKFLOW,
+  RETENTION_SCHEDULE_ID,
+  RETENTION_WORKFLOW,
+  TemporalDispatcher,
+} from '@herald/temporal';
 import { createActivities } from './activities';
 import { WebhookSender } from './http/sender';
 
@@ -54,6 +60,7 @@ export async function createWorker(deps: WorkerDeps): Promise<HeraldWorker> {
     sender,
     delivery: config.delivery,
     dispatcher,
+    retention: config.retention,
   });
   const worker = await Worker.create({
     connection: deps.connection,
@@ -65,7 +72,19 @@ export async function createWorker(deps: WorkerDeps): Promise<HeraldWorker> {
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,
     maxCachedWorkflows: config.maxCachedWorkflows,
   });
-  await ensureReconcilerSchedule(deps.client, config, logger);
+  await ensureSchedule(deps.client, logger, {
+    // One schedule per task queue, so deployments (and test runs) sharing a namespace stay apart.
+    scheduleId: `${RECONCILER_SCHEDULE_ID}:${config.temporal.taskQueue}`,
+    workflowType: RECONCILER_WORKFLOW,
+    taskQueue: config.temporal.taskQueue,
+    everyMs: config.delivery.reconcileIntervalMs,
+  });
+  await ensureSchedule(deps.client, logger, {
+    scheduleId: `${RETENTION_SCHEDULE_ID}:${config.temporal.taskQueue}`,
+    workflowType: RETENTION_WORKFLOW,
+    taskQueue: config.temporal.taskQueue,
+    everyMs: config.retention.intervalMs,
+  });
   let running: Promise<void> | null = null;
   return {
     worker,
@@ -80,25 +99,25 @@ export async function createWorker(deps: WorkerDeps): Promise<HeraldWorker> {
   };
 }
 
-async function ensureReconcilerSchedule(
+/** Creates a schedule unless it exists (replicas and restarts share it). */
+export async function ensureSchedule(
   client: Client,
-  config: WorkerConfig,
   logger: WorkerLogger,
+  spec: { scheduleId: string; workflowType: string; taskQueue: string; everyMs: number },
 ): Promise<void> {
   try {
     await client.schedule.create({
-      // One schedule per task queue, so deployments (and test runs) sharing a namespace stay apart.
-      scheduleId: `${RECONCILER_SCHEDULE_ID}:${config.temporal.taskQueue}`,
-      spec: { intervals: [{ every: config.delivery.reconcileIntervalMs }] },
+      scheduleId: spec.scheduleId,
+      spec: { intervals: [{ every: spec.everyMs }] },
       action: {
         type: 'startWorkflow',
-        workflowType: RECONCILER_WORKFLOW,
-        taskQueue: config.temporal.taskQueue,
-        workflowId: `herald-reconciler:${config.temporal.taskQueue}`,
+        workflowType: spec.workflowType,
+        taskQueue: spec.taskQueue,
+        workflowId: spec.scheduleId,
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP },
     });
-    logger.info('reconciler schedule created', { everyMs: config.delivery.reconcileIntervalMs });
+    logger.info('schedule created', { scheduleId: spec.scheduleId, everyMs: spec.everyMs });
   } catch (error) {
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
   }

@@ -28,12 +28,22 @@ export interface DeliveryConfig {
   failingEventAfterAttempts: number;
 }
 
+/** The scheduled payload expunge (each tenant's retention is its own setting, in the database). */
+export interface RetentionConfig {
+  intervalMs: number;
+  /** Payloads expunged per statement. */
+  batchSize: number;
+  /** How long one run may work before it yields to the next. */
+  budgetMs: number;
+}
+
 export interface WorkerConfig {
   env: RuntimeEnv;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   database: DatabaseConfig;
   temporal: TemporalConfig & { address: string };
   delivery: DeliveryConfig;
+  retention: RetentionConfig;
   encryptionKey: Buffer;
   allowHttp: boolean;
   ssrfAllowList: string[];
@@ -92,6 +102,11 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     database: readDatabaseConfig(r),
     temporal: temporal as TemporalConfig & { address: string },
     delivery: readDeliveryConfig(r),
+    retention: {
+      intervalMs: readDuration(r, 'HERALD_RETENTION_INTERVAL', 3_600_000),
+      batchSize: r.int('HERALD_RETENTION_BATCH_SIZE', 5_000, { min: 1, max: 100_000 }),
+      budgetMs: readDuration(r, 'HERALD_RETENTION_BUDGET', 300_000),
+    },
     encryptionKey,
     allowHttp: r.bool('HERALD_ALLOW_HTTP', runtimeEnv !== 'production'),
     ssrfAllowList: r.list('HERALD_SSRF_ALLOWLIST'),

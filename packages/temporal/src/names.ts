@@ -7,6 +7,8 @@ export const DEFAULT_TASK_QUEUE = 'herald-deliveries';
 export const LANE_WORKFLOW = 'laneWorkflow';
 export const RECONCILER_WORKFLOW = 'reconcilerWorkflow';
 export const RECONCILER_SCHEDULE_ID = 'herald-reconciler';
+export const RETENTION_WORKFLOW = 'retentionWorkflow';
+export const RETENTION_SCHEDULE_ID = 'herald-retention';
 
 export const ENQUEUE_SIGNAL = 'enqueue';
 

@@ -406,10 +406,12 @@ export async function cleanupTemporal(address: string, taskQueue: string): Promi
   try {
     connection = await Connection.connect({ address, connectTimeout: 5_000 });
     const client = new Client({ connection, namespace: 'default' });
-    await client.schedule
-      .getHandle(`herald-reconciler:${taskQueue}`)
-      .delete()
-      .catch(() => undefined);
+    for (const schedule of ['herald-reconciler', 'herald-retention']) {
+      await client.schedule
+        .getHandle(`${schedule}:${taskQueue}`)
+        .delete()
+        .catch(() => undefined);
+    }
     for await (const wf of client.workflow.list({
       query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`,
     })) {

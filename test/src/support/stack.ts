@@ -215,10 +215,12 @@ async function terminateLanes(
   client: import('@temporalio/client').Client,
   taskQueue: string,
 ): Promise<void> {
-  try {
-    await client.schedule.getHandle(`herald-reconciler:${taskQueue}`).delete();
-  } catch {
-    // never created (no worker started)
+  for (const schedule of ['herald-reconciler', 'herald-retention']) {
+    try {
+      await client.schedule.getHandle(`${schedule}:${taskQueue}`).delete();
+    } catch {
+      // never created (no worker started)
+    }
   }
   for await (const wf of client.workflow.list({
     query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`,

@@ -1,10 +1,12 @@
-import type { DeliveryConfig } from '@herald/config';
+import { Context } from '@temporalio/activity';
+import type { DeliveryConfig, RetentionConfig } from '@herald/config';
 import type { Database, SecretCipher } from '@herald/db';
 import type { DeliverDueInput } from '@herald/temporal';
 import type { WebhookSender } from '../http/sender';
 import { deliverDue } from './deliver';
 import { abandonDeliveries, autoDisableEndpoint, laneSettings } from './lane';
 import { reconcile, type Dispatch } from './reconcile';
+import { expirePayloads } from './retention';
 
 export interface ActivityDeps {
   db: Database;
@@ -12,6 +14,7 @@ export interface ActivityDeps {
   sender: WebhookSender;
   delivery: DeliveryConfig;
   dispatcher: Dispatch;
+  retention: RetentionConfig;
 }
 
 /** Activities take their dependencies explicitly, so tests can hand in real or fake ones. */
@@ -30,6 +33,12 @@ export function createActivities(deps: ActivityDeps) {
       reconcile(deps.db, deps.dispatcher, {
         olderThanMs: deps.delivery.reconcileAfterMs,
         limit: 10_000,
+      }),
+    expirePayloads: () =>
+      expirePayloads(deps.db, {
+        batchSize: deps.retention.batchSize,
+        budgetMs: deps.retention.budgetMs,
+        onProgress: (expunged) => Context.current().heartbeat(expunged),
       }),
   };
 }

@@ -1,2 +1,3 @@
 export { laneWorkflow } from './lane';
 export { reconcilerWorkflow } from './reconciler';
+export { retentionWorkflow } from './retention';

@@ -7,7 +7,10 @@ export class MessageEntity {
   @Column('text', { name: 'application_id' }) applicationId!: string;
   @Column('text', { name: 'event_type' }) eventType!: string;
   @Column('text', { name: 'event_id', nullable: true }) eventId!: string | null;
-  @Column('jsonb') payload!: unknown;
+  /** null once expunged (retention or on demand). */
+  @Column('jsonb', { nullable: true }) payload!: unknown;
   @Column('text', { array: true, nullable: true }) channels!: string[] | null;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'payload_expunged_at', nullable: true })
+  payloadExpungedAt!: Date | null;
 }

@@ -6,6 +6,7 @@ import { PlansAndUsage1764600000000 } from './1764600000000-PlansAndUsage';
 import { Billing1764700000000 } from './1764700000000-Billing';
 import { Subscriptions1764800000000 } from './1764800000000-Subscriptions';
 import { PortalSessions1764900000000 } from './1764900000000-PortalSessions';
+import { Retention1765000000000 } from './1765000000000-Retention';
 
 export { TENANT_TABLES } from './1764200000000-Initial';
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Billing1764700000000,
   Subscriptions1764800000000,
   PortalSessions1764900000000,
+  Retention1765000000000,
 ];

@@ -6,3 +6,4 @@ export * from './identity';
 export * from './messages';
 export * from './pagination';
 export * from './publish';
+export * from './retention';

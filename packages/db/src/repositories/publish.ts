@@ -38,6 +38,7 @@ export interface StoredMessageRow {
   payload: unknown;
   channels: string[] | null;
   created_at: Date;
+  payload_expunged_at: Date | null;
 }
 
 /**
@@ -222,7 +223,7 @@ export class PublishRepository {
   async messagesByIds(ids: string[]): Promise<StoredMessageRow[]> {
     if (ids.length === 0) return [];
     return this.tx.query<StoredMessageRow>(
-      `SELECT id, application_id, event_type, event_id, payload, channels, created_at
+      `SELECT id, application_id, event_type, event_id, payload, channels, created_at, payload_expunged_at
          FROM messages WHERE tenant_id = $1 AND id = ANY($2)`,
       [this.tx.tenantId, ids],
     );

@@ -338,7 +338,7 @@ export type EndpointFieldsFragment = { id: string, applicationId: string, url: s
 
 export type EndpointSecretFieldsFragment = { key: string, createdAt: string, expiresAt: string | null };
 
-export type MessageFieldsFragment = { id: string, applicationId: string, eventType: string, eventId: string | null, payload: Record<string, unknown>, channels: Array<string> | null, createdAt: string };
+export type MessageFieldsFragment = { id: string, applicationId: string, eventType: string, eventId: string | null, payload: Record<string, unknown> | null, channels: Array<string> | null, createdAt: string };
 
 export type DeliveryFieldsFragment = { id: string, messageId: string, endpointId: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, lastAttemptAt: string | null, createdAt: string, updatedAt: string };
 
@@ -351,14 +351,14 @@ export type SendMessageMutationVariables = Exact<{
 }>;
 
 
-export type SendMessageMutation = { sendMessage: { duplicate: boolean, message: { id: string, applicationId: string, eventType: string, eventId: string | null, payload: Record<string, unknown>, channels: Array<string> | null, createdAt: string } } };
+export type SendMessageMutation = { sendMessage: { duplicate: boolean, message: { id: string, applicationId: string, eventType: string, eventId: string | null, payload: Record<string, unknown> | null, channels: Array<string> | null, createdAt: string } } };
 
 export type SendMessagesMutationVariables = Exact<{
   input: SendMessagesInput;
 }>;
 
 
-export type SendMessagesMutation = { sendMessages: { createdCount: number, duplicateCount: number, deliveryCount: number, results: Array<{ duplicate: boolean, message: { id: string, applicationId: string, eventType: string, eventId: string | null, payload: Record<string, unknown>, channels: Array<string> | null, createdAt: string } }> } };
+export type SendMessagesMutation = { sendMessages: { createdCount: number, duplicateCount: number, deliveryCount: number, results: Array<{ duplicate: boolean, message: { id: string, applicationId: string, eventType: string, eventId: string | null, payload: Record<string, unknown> | null, channels: Array<string> | null, createdAt: string } }> } };
 
 export type ListMessagesQueryVariables = Exact<{
   application: string;
@@ -371,14 +371,14 @@ export type ListMessagesQueryVariables = Exact<{
 }>;
 
 
-export type ListMessagesQuery = { messages: { nodes: Array<{ id: string, applicationId: string, eventType: string, eventId: string | null, payload: Record<string, unknown>, channels: Array<string> | null, createdAt: string }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type ListMessagesQuery = { messages: { nodes: Array<{ id: string, applicationId: string, eventType: string, eventId: string | null, payload: Record<string, unknown> | null, channels: Array<string> | null, createdAt: string }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type GetMessageQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type GetMessageQuery = { message: { id: string, applicationId: string, eventType: string, eventId: string | null, payload: Record<string, unknown>, channels: Array<string> | null, createdAt: string, deliveries: Array<{ id: string, messageId: string, endpointId: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, lastAttemptAt: string | null, createdAt: string, updatedAt: string }> } };
+export type GetMessageQuery = { message: { id: string, applicationId: string, eventType: string, eventId: string | null, payload: Record<string, unknown> | null, channels: Array<string> | null, createdAt: string, deliveries: Array<{ id: string, messageId: string, endpointId: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, lastAttemptAt: string | null, createdAt: string, updatedAt: string }> } };
 
 export type ResendMessageMutationVariables = Exact<{
   messageId: string | number;

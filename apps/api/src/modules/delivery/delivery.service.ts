@@ -31,6 +31,7 @@ export class DeliveryControlService {
       const message = await new MessageRepository(tx).findById(messageId);
       if (!message) throw new NotFoundError(`Message ${messageId} not found`);
       const endpoint = await new EndpointRepository(tx).findById(endpointId);
+      if (endpoint && endpoint.applicationId === message.applicationId) refuseExpunged(message);
       if (!endpoint || endpoint.applicationId !== message.applicationId) {
         throw new NotFoundError(`Endpoint ${endpointId} not found`);
       }
@@ -78,6 +79,8 @@ export class DeliveryControlService {
         .getRepository(DeliveryRow)
         .findOneBy({ tenantId, id: deliveryId });
       if (!found) throw new NotFoundError(`Delivery ${deliveryId} not found`);
+      const message = await new MessageRepository(tx).findById(found.messageId);
+      if (message) refuseExpunged(message);
       const endpoint = await new EndpointRepository(tx).findById(found.endpointId);
       if (!endpoint) throw new NotFoundError('The endpoint of this delivery was deleted');
       if (endpoint.disabledAt) throw new ConflictError('The endpoint is disabled; enable it first');
@@ -110,6 +113,8 @@ export class DeliveryControlService {
       return tx.query<{ id: string; message_id: string }>(
         `UPDATE deliveries SET status = 'PENDING', attempt_count = 0, next_attempt_at = now(), updated_at = now()
           WHERE tenant_id = $1 AND endpoint_id = $2 AND status IN ('FAILED', 'EXHAUSTED') AND created_at >= $3
+            AND NOT EXISTS (SELECT 1 FROM messages m
+                             WHERE m.id = deliveries.message_id AND m.payload_expunged_at IS NOT NULL)
           RETURNING id, message_id`,
         [tx.tenantId, endpointId, since],
       );
@@ -127,5 +132,12 @@ export class DeliveryControlService {
     if (!this.dispatcher.enabled) {
       throw new ConflictError('Delivery is not configured on this server (set TEMPORAL_ADDRESS)');
     }
+  }
+}
+
+/** A message whose payload is gone cannot be sent again. */
+function refuseExpunged(message: { payloadExpungedAt: Date | null }): void {
+  if (message.payloadExpungedAt) {
+    throw new ConflictError('The payload of this message was expunged; it can no longer be sent');
   }
 }

@@ -1,4 +1,15 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { requireScope, requireTenant } from '../../auth/principal';
 import { assertInScope } from '../portal/scope';
 import type { ApiContext } from '../../context';
@@ -43,6 +54,28 @@ export class MessageResolver {
       duplicateCount: results.filter((r) => r.duplicate).length,
       deliveryCount: results.reduce((sum, r) => sum + r.deliveryCount, 0),
     };
+  }
+
+  @Mutation(() => Message, {
+    description:
+      "Deletes the message's payload now; the message, its deliveries and attempts stay. " +
+      'Pending deliveries of it are cancelled, and it can no longer be resent.',
+  })
+  async expungeMessagePayload(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'write');
+    return toMessage(await ctx.services.messages.expungePayload(tenantId, id));
+  }
+
+  @Query(() => Int, { description: 'Days a payload is kept before it is expunged.' })
+  payloadRetentionDays(@Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'read');
+    return ctx.services.messages.payloadRetentionDays(tenantId);
+  }
+
+  @Mutation(() => Int, { description: 'Sets the payload retention, 1 to 3650 days.' })
+  setPayloadRetention(@Arg('days', () => Int) days: number, @Ctx() ctx: ApiContext) {
+    const { tenantId } = requireTenant(ctx.principal, 'write');
+    return ctx.services.messages.setPayloadRetentionDays(tenantId, days);
   }
 
   @Query(() => Message)

@@ -2,6 +2,7 @@ import {
   AttemptRepository,
   MessageRepository,
   PublishRepository,
+  RetentionRepository,
   idempotencySlot,
   type AttemptEntity,
   type Database,
@@ -146,6 +147,7 @@ export class MessageService {
             eventType: p.eventType,
             eventId: p.eventId,
             payload: p.payload,
+            payloadExpungedAt: null,
             channels: p.channels,
             createdAt,
           },
@@ -189,6 +191,42 @@ export class MessageService {
       );
     }
     return results;
+  }
+
+  /** Deletes a message's payload now (it keeps its deliveries and attempts); idempotent. */
+  async expungePayload(tenantId: string, id: string): Promise<MessageEntity> {
+    validateIdArg('id', id, 'msg');
+    return this.db.withTenant(tenantId, async (tx) => {
+      if (!(await new RetentionRepository(tx).expungeMessage(id))) {
+        throw new NotFoundError(`Message ${id} not found`);
+      }
+      return (await new MessageRepository(tx).findById(id))!;
+    });
+  }
+
+  /** Days a payload is kept before the scheduled expunge removes it. */
+  async payloadRetentionDays(tenantId: string): Promise<number> {
+    return this.db.withTenant(tenantId, async (tx) => {
+      const [row] = await tx.query<{ days: number }>(
+        `SELECT payload_retention_days AS days FROM tenants WHERE id = $1`,
+        [tenantId],
+      );
+      if (!row) throw new NotFoundError('Tenant not found');
+      return row.days;
+    });
+  }
+
+  async setPayloadRetentionDays(tenantId: string, days: number): Promise<number> {
+    if (!Number.isInteger(days) || days < 1 || days > 3650) {
+      throw new ValidationError('days must be a whole number from 1 to 3650', { field: 'days' });
+    }
+    await this.db.withTenant(tenantId, (tx) =>
+      tx.query(`UPDATE tenants SET payload_retention_days = $2, updated_at = now() WHERE id = $1`, [
+        tenantId,
+        days,
+      ]),
+    );
+    return days;
   }
 
   get(tenantId: string, id: string): Promise<MessageEntity> {
@@ -391,6 +429,7 @@ function toMessageEntity(tenantId: string, row: StoredMessageRow): MessageEntity
     payload: row.payload,
     channels: row.channels,
     createdAt: new Date(row.created_at),
+    payloadExpungedAt: row.payload_expunged_at ? new Date(row.payload_expunged_at) : null,
   };
 }
 

@@ -23,9 +23,14 @@ export class Message {
   @Field(() => ID) applicationId!: string;
   @Field() eventType!: string;
   @Field(() => String, { nullable: true }) eventId!: string | null;
-  @Field(() => JSONObjectScalar) payload!: unknown;
+  @Field(() => JSONObjectScalar, {
+    nullable: true,
+    description: 'null once expunged (retention or expungeMessagePayload).',
+  })
+  payload!: unknown;
   @Field(() => [String], { nullable: true }) channels!: string[] | null;
   @Field() createdAt!: Date;
+  @Field(() => Date, { nullable: true }) payloadExpungedAt!: Date | null;
 }
 
 @ObjectType({ description: 'A message on its way to one endpoint.' })
@@ -87,6 +92,7 @@ export function toMessage(e: Pick<MessageEntity, keyof Message>): Message {
     payload: e.payload,
     channels: e.channels,
     createdAt: e.createdAt,
+    payloadExpungedAt: e.payloadExpungedAt ?? null,
   };
 }
 
