@@ -115,9 +115,7 @@ describe.each([
       for (const container of podSpec(deployment).containers) {
         expect(container.livenessProbe?.httpGet?.path, component).toBe('/healthz');
         expect(container.startupProbe?.httpGet?.path, component).toBe('/healthz');
-        // Billing answers /healthz only so far (values: billing.readinessPath).
-        const ready = component === 'billing' ? ['/readyz', '/healthz'] : ['/readyz'];
-        expect(ready, component).toContain(container.readinessProbe?.httpGet?.path);
+        expect(container.readinessProbe?.httpGet?.path, component).toBe('/readyz');
         const port = container.ports.find((p) => p.name === container.livenessProbe.httpGet.port);
         expect(port, `${component} probe port`).toBeTruthy();
       }

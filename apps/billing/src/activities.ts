@@ -1,4 +1,5 @@
-import { reportPendingUsage, type ReportPendingUsageDeps } from '@herald/billing-core';
+import { billingMetrics } from '@herald/observability';
+import { reportPendingUsage, startOfHour, type ReportPendingUsageDeps } from '@herald/billing-core';
 import type { UsageReportSummary } from '@herald/billing-core';
 
 export type BillingActivityDeps = Omit<ReportPendingUsageDeps, 'now'> & {
@@ -18,13 +19,19 @@ export interface BillingActivities {
 export function createBillingActivities(deps: BillingActivityDeps): BillingActivities {
   return {
     async reportUsage() {
-      const summary = await reportPendingUsage({ ...deps, now: deps.now?.() });
+      const now = deps.now?.() ?? new Date();
+      const summary = await reportPendingUsage({ ...deps, now });
+      const metrics = billingMetrics();
+      metrics.usageReport('ok', summary.windowsSent);
       if (summary.failures.length > 0) {
+        metrics.usageReport('error', summary.failures.length);
         const first = summary.failures[0]!;
         throw new Error(
           `usage reporting failed for ${summary.failures.length} tenant(s), e.g. ${first.tenantId}: ${first.error}`,
         );
       }
+      // Every Pro tenant is now reported up to the current hour: the lag gauge restarts from it.
+      metrics.reportedThrough(startOfHour(now));
       return summary;
     },
   };

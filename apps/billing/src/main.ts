@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   const server = createBillingServer({
     stripeConfigured: stripe !== null,
     logger,
+    ready: () => db.ping(),
     webhook: {
       webhookSecret: config.stripe.webhookSecret,
       toleranceSec: config.stripe.webhookToleranceSec,

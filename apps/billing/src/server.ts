@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { Logger } from '@herald/observability';
+import { billingMetrics, metricsHandler, type Logger } from '@herald/observability';
 import { WebhookSignatureError } from '@herald/billing-core';
 import {
   handleStripeWebhook,
@@ -14,16 +14,21 @@ export interface BillingServerDeps {
   logger?: Logger;
   /** Stripe's payloads are far smaller; anything bigger is not from Stripe. */
   maxBodyBytes?: number;
+  /** /readyz: whether the service can do its work now (its database answers). Default: yes. */
+  ready?: () => Promise<void>;
 }
 
 class BodyTooLargeError extends Error {}
 
 /**
- * The billing HTTP surface: `POST /stripe/webhook` (raw body, verified) and `GET /healthz`.
+ * The billing HTTP surface: `POST /stripe/webhook` (raw body, verified), `GET /healthz` (the
+ * process is up), `GET /readyz` (it can serve: the database answers) and `GET /metrics`.
  * Returns an unstarted server; the caller chooses where it listens.
  */
 export function createBillingServer(deps: BillingServerDeps): http.Server {
   const maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
+  const metrics = billingMetrics();
+  const serveMetrics = metricsHandler();
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://billing.invalid');
     const reply = (status: number, body: Record<string, unknown>) => {
@@ -42,15 +47,28 @@ export function createBillingServer(deps: BillingServerDeps): http.Server {
         stripe: deps.stripeConfigured ? 'configured' : 'not_configured',
       });
     }
+    if (url.pathname === '/readyz') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, { error: 'GET only' });
+      (deps.ready?.() ?? Promise.resolve()).then(
+        () => reply(200, { ok: true }),
+        (err: unknown) => reply(503, { ok: false, error: (err as Error)?.message ?? 'not ready' }),
+      );
+      return;
+    }
+    if (url.pathname === '/metrics') return serveMetrics(req, res);
     if (url.pathname !== '/stripe/webhook') return reply(404, { error: 'not found' });
     if (req.method !== 'POST') return reply(405, { error: 'POST only' });
 
     readBody(req, maxBodyBytes)
       .then((body) => handleStripeWebhook(body, req.headers['stripe-signature'], deps.webhook))
       .then(
-        (outcome) => reply(200, { received: true, ...outcome }),
+        (outcome) => {
+          metrics.webhook(outcome.status === 'duplicate' ? 'duplicate' : 'processed');
+          reply(200, { received: true, ...outcome });
+        },
         (err: unknown) => {
           if (err instanceof WebhookSignatureError) {
+            metrics.webhook('refused');
             deps.logger?.warn('stripe webhook refused', { reason: err.message });
             return reply(400, { error: 'invalid signature' });
           }
@@ -58,8 +76,9 @@ export function createBillingServer(deps: BillingServerDeps): http.Server {
           if (err instanceof WebhookNotConfiguredError) {
             return reply(503, { error: 'webhooks are not configured' });
           }
+          metrics.webhook('failed');
           deps.logger?.error('stripe webhook failed', { error: (err as Error)?.message });
-          // 5xx makes Stripe retry later; the event id was released for that.
+          // 5xx makes Stripe retry later; the event id was rolled back with the effects.
           return reply(500, { error: 'internal error' });
         },
       );

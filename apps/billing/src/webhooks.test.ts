@@ -336,4 +336,49 @@ describe('billing server', () => {
       await new Promise((resolve) => bare.close(resolve));
     }
   });
+
+  it('answers /readyz from its readiness check and counts webhooks on /metrics', async () => {
+    let failing = false;
+    const probed = createBillingServer({
+      stripeConfigured: true,
+      ready: async () => {
+        if (failing) throw new Error('database unreachable');
+      },
+      webhook: {
+        webhookSecret: SECRET,
+        events: store,
+        customers: store,
+        plans: testPlans(),
+        callbacks,
+      },
+    });
+    await new Promise<void>((resolve) => probed.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(probed.address() as AddressInfo).port}`;
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      failing = true;
+      const down = await fetch(`${url}/readyz`);
+      expect([down.status, await down.json()]).toEqual([
+        503,
+        { ok: false, error: 'database unreachable' },
+      ]);
+      // A refused (badly signed) webhook is counted.
+      const count = async () => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        const line = text
+          .split('\n')
+          .find((l) => l.startsWith('herald_billing_webhooks_total{result="refused"}'));
+        return line ? Number(line.split(' ').pop()) : 0;
+      };
+      const before = await count();
+      await fetch(`${url}/stripe/webhook`, {
+        method: 'POST',
+        headers: { 'stripe-signature': 't=1,v1=bad' },
+        body: '{}',
+      });
+      expect(await count()).toBe(before + 1);
+    } finally {
+      await new Promise((resolve) => probed.close(resolve));
+    }
+  });
 });

@@ -141,3 +141,11 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
   r.done();
   return config;
 }
+
+/** What `migrate` needs: the database alone (no keys), so a migration job holds no secrets. */
+export function loadMigrationConfig(env: Env = process.env): { database: DatabaseConfig } {
+  const r = new EnvReader(env);
+  const config = { database: readDatabaseConfig(r) };
+  r.done();
+  return config;
+}
