@@ -467,6 +467,7 @@ export const MessageQuery = graphql(`
       eventType
       eventId
       payload
+      payloadExpungedAt
       channels
       createdAt
       deliveries {

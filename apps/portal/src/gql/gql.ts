@@ -55,7 +55,7 @@ type Documents = {
   '\n  mutation RotateEndpointSecret($id: ID!, $gracePeriodSeconds: Int) {\n    rotateEndpointSecret(id: $id, gracePeriodSeconds: $gracePeriodSeconds) {\n      key\n      createdAt\n      expiresAt\n    }\n  }\n': typeof types.RotateEndpointSecretDocument;
   '\n  mutation RecoverEndpoint($id: ID!, $since: DateTimeISO!) {\n    recoverEndpoint(id: $id, since: $since)\n  }\n': typeof types.RecoverEndpointDocument;
   '\n  query Messages(\n    $application: String!\n    $first: Int\n    $after: String\n    $eventTypes: [String!]\n    $channel: String\n    $since: DateTimeISO\n    $until: DateTimeISO\n  ) {\n    messages(\n      application: $application\n      first: $first\n      after: $after\n      eventTypes: $eventTypes\n      channel: $channel\n      since: $since\n      until: $until\n    ) {\n      nodes {\n        id\n        eventType\n        eventId\n        channels\n        createdAt\n        deliveries {\n          id\n          status\n        }\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n': typeof types.MessagesDocument;
-  '\n  query Message($id: ID!) {\n    message(id: $id) {\n      id\n      applicationId\n      eventType\n      eventId\n      payload\n      channels\n      createdAt\n      deliveries {\n        ...DeliveryFields\n      }\n    }\n  }\n': typeof types.MessageDocument;
+  '\n  query Message($id: ID!) {\n    message(id: $id) {\n      id\n      applicationId\n      eventType\n      eventId\n      payload\n      payloadExpungedAt\n      channels\n      createdAt\n      deliveries {\n        ...DeliveryFields\n      }\n    }\n  }\n': typeof types.MessageDocument;
   '\n  query Attempts($messageId: ID, $endpointId: ID, $first: Int, $after: String) {\n    attempts(messageId: $messageId, endpointId: $endpointId, first: $first, after: $after) {\n      nodes {\n        ...AttemptFields\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n': typeof types.AttemptsDocument;
   '\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      duplicate\n      message {\n        id\n        deliveries {\n          id\n          endpointId\n          status\n        }\n      }\n    }\n  }\n': typeof types.SendMessageDocument;
   '\n  mutation ResendMessage($messageId: ID!, $endpointId: ID!) {\n    resendMessage(messageId: $messageId, endpointId: $endpointId) {\n      ...DeliveryFields\n    }\n  }\n': typeof types.ResendMessageDocument;
@@ -151,7 +151,7 @@ const documents: Documents = {
     types.RecoverEndpointDocument,
   '\n  query Messages(\n    $application: String!\n    $first: Int\n    $after: String\n    $eventTypes: [String!]\n    $channel: String\n    $since: DateTimeISO\n    $until: DateTimeISO\n  ) {\n    messages(\n      application: $application\n      first: $first\n      after: $after\n      eventTypes: $eventTypes\n      channel: $channel\n      since: $since\n      until: $until\n    ) {\n      nodes {\n        id\n        eventType\n        eventId\n        channels\n        createdAt\n        deliveries {\n          id\n          status\n        }\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n':
     types.MessagesDocument,
-  '\n  query Message($id: ID!) {\n    message(id: $id) {\n      id\n      applicationId\n      eventType\n      eventId\n      payload\n      channels\n      createdAt\n      deliveries {\n        ...DeliveryFields\n      }\n    }\n  }\n':
+  '\n  query Message($id: ID!) {\n    message(id: $id) {\n      id\n      applicationId\n      eventType\n      eventId\n      payload\n      payloadExpungedAt\n      channels\n      createdAt\n      deliveries {\n        ...DeliveryFields\n      }\n    }\n  }\n':
     types.MessageDocument,
   '\n  query Attempts($messageId: ID, $endpointId: ID, $first: Int, $after: String) {\n    attempts(messageId: $messageId, endpointId: $endpointId, first: $first, after: $after) {\n      nodes {\n        ...AttemptFields\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n':
     types.AttemptsDocument,
@@ -429,7 +429,7 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query Message($id: ID!) {\n    message(id: $id) {\n      id\n      applicationId\n      eventType\n      eventId\n      payload\n      channels\n      createdAt\n      deliveries {\n        ...DeliveryFields\n      }\n    }\n  }\n',
+  source: '\n  query Message($id: ID!) {\n    message(id: $id) {\n      id\n      applicationId\n      eventType\n      eventId\n      payload\n      payloadExpungedAt\n      channels\n      createdAt\n      deliveries {\n        ...DeliveryFields\n      }\n    }\n  }\n',
 ): typeof import('./graphql').MessageDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.

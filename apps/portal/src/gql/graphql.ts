@@ -717,7 +717,8 @@ export type MessageQuery = {
     applicationId: string;
     eventType: string;
     eventId: string | null;
-    payload: Record<string, unknown>;
+    payload: Record<string, unknown> | null;
+    payloadExpungedAt: string | null;
     channels: Array<string> | null;
     createdAt: string;
     deliveries: Array<{
@@ -1603,6 +1604,7 @@ export const MessageDocument = new TypedDocumentString(`
     eventType
     eventId
     payload
+    payloadExpungedAt
     channels
     createdAt
     deliveries {

@@ -228,7 +228,14 @@ export function MessageDetail() {
         ]}
       />
       <h2>Payload</h2>
-      <pre className="code">{pretty(m.payload)}</pre>
+      {m.payload ? (
+        <pre className="code">{pretty(m.payload)}</pre>
+      ) : (
+        <Notice>
+          The payload was removed <Time iso={m.payloadExpungedAt} /> under the data-retention
+          policy; the delivery history stays, but the message can no longer be re-sent.
+        </Notice>
+      )}
       <h2>Deliveries</h2>
       {done && <Notice kind="success">{done}</Notice>}
       <ErrorNotice error={retry.error ?? resend.error} />
@@ -278,16 +285,18 @@ export function MessageDetail() {
                           Retry now
                         </Button>
                       )}
-                      <Button
-                        busy={busy === `resend:${d.id}`}
-                        onClick={() =>
-                          act(`resend:${d.id}`, 'Message sent again.', () =>
-                            resend.run({ messageId: m.id, endpointId: d.endpointId }),
-                          )
-                        }
-                      >
-                        Resend
-                      </Button>
+                      {m.payload && (
+                        <Button
+                          busy={busy === `resend:${d.id}`}
+                          onClick={() =>
+                            act(`resend:${d.id}`, 'Message sent again.', () =>
+                              resend.run({ messageId: m.id, endpointId: d.endpointId }),
+                            )
+                          }
+                        >
+                          Resend
+                        </Button>
+                      )}
                     </td>
                   )}
                 </tr>
