@@ -7,4 +7,9 @@ export interface ApiContext {
   /** The raw bearer token, for logOut. */
   bearerToken: string | null;
   services: Services;
+  /**
+   * W3C traceparent of this request's span (set by the tracing plugin), stored with published
+   * messages so their deliveries join the trace; null when tracing is off.
+   */
+  traceparent: string | null;
 }

@@ -3,7 +3,8 @@ import cluster from 'node:cluster';
 import { loadApiConfig, type ApiConfig } from '@herald/config';
 import { openDatabase } from '@herald/db';
 import { connectTemporal, TemporalDispatcher } from '@herald/temporal';
-import { createLogger } from '@herald/observability';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { createLogger, startTracing } from '@herald/observability';
 import { createServer } from './server';
 
 /**
@@ -42,13 +43,19 @@ async function main(): Promise<void> {
   const config = loadApiConfig();
   if (config.processes > 1 && cluster.isPrimary) return supervise(config);
   const logger = createLogger(config.logLevel, { app: 'api' });
+  const tracing = startTracing(config.tracing);
+  if (tracing.enabled) logger.info('tracing on', { otlp: config.tracing.otlpEndpoint });
   const db = await openDatabase(config.database);
   logger.info('database ready (migrations applied)');
 
   let temporal: Awaited<ReturnType<typeof connectTemporal>> | null = null;
   let dispatcher: TemporalDispatcher | null = null;
   if (config.temporal.address) {
-    temporal = await connectTemporal({ ...config.temporal, address: config.temporal.address });
+    temporal = await connectTemporal({
+      ...config.temporal,
+      address: config.temporal.address,
+      workflowInterceptors: [new OpenTelemetryWorkflowClientInterceptor()],
+    });
     dispatcher = new TemporalDispatcher(temporal.client, config.temporal.taskQueue, logger);
     logger.info('delivery hand-off to Temporal', {
       address: config.temporal.address,
@@ -79,6 +86,7 @@ async function main(): Promise<void> {
     await dispatcher?.flush();
     await temporal?.connection.close();
     await db.close();
+    await tracing.shutdown();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -21,6 +21,7 @@ import { buildHeraldSchema } from './graphql/schema';
 import { RateLimiter } from './http/rate-limiter';
 import { portalStatic } from './http/portal-static';
 import { graphqlObservabilityPlugin, metricsRoute, requestObservability } from './http/metrics';
+import { tracingPlugin } from './http/tracing';
 import { apiMetrics, createLogger, type Logger } from '@herald/observability';
 import type { DeliveryDispatcher } from './modules/message/message.service';
 import type { ResolveHost } from './modules/endpoint/url-guard';
@@ -109,6 +110,7 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
         principal: ctx.extra.principal ?? null,
         bearerToken: null,
         services,
+        traceparent: null,
       }),
       // Subscription errors get the same stable codes and redaction as HTTP ones.
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
@@ -129,6 +131,7 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       graphqlObservabilityPlugin(metrics),
+      tracingPlugin(),
       {
         async serverWillStart() {
           return {
@@ -175,7 +178,7 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
         try {
           const principal = await authenticator.authenticate(req.headers.authorization);
           const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
-          return { requestId, principal, bearerToken: bearer, services };
+          return { requestId, principal, bearerToken: bearer, services, traceparent: null };
         } catch (error) {
           if (isHeraldError(error)) {
             throw new GraphQLError(error.message, {

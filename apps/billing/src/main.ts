@@ -7,7 +7,7 @@ import {
   PgBillingStore,
 } from '@herald/billing-core';
 import { openDatabase } from '@herald/db';
-import { createLogger } from '@herald/observability';
+import { createLogger, startTracing } from '@herald/observability';
 import { connectTemporal } from '@herald/temporal';
 import { NativeConnection } from '@temporalio/worker';
 import { createBillingServer } from './server';
@@ -20,6 +20,7 @@ import { createBillingWorker, type BillingWorker } from './worker';
 async function main(): Promise<void> {
   const config = loadBillingConfig();
   const logger = createLogger(config.logLevel, { app: 'billing' });
+  const tracing = startTracing(config.tracing);
   if (!config.database) throw new Error('DATABASE_URL is required by the billing service');
   const db = await openDatabase(config.database);
   const store = new PgBillingStore(db);
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
     await worker?.shutdown();
     for (const c of connections) await c.close();
     await db.close();
+    await tracing.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

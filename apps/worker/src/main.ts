@@ -2,7 +2,13 @@ import { loadWorkerConfig } from '@herald/config';
 import { openDatabase, type Database } from '@herald/db';
 import { connectTemporal } from '@herald/temporal';
 import { NativeConnection } from '@temporalio/worker';
-import { createLogger, deliveryMetrics, metricsRegistry, type Logger } from '@herald/observability';
+import {
+  createLogger,
+  deliveryMetrics,
+  metricsRegistry,
+  startTracing,
+  type Logger,
+} from '@herald/observability';
 import type { WorkerConfig } from '@herald/config';
 import { queueLagSampler, startHealthServer, type HealthServer } from './health-server';
 import { createWorker, type HeraldWorker } from './worker';
@@ -10,6 +16,8 @@ import { createWorker, type HeraldWorker } from './worker';
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = createLogger(config.logLevel, { app: 'worker' });
+  const tracing = startTracing(config.tracing);
+  if (tracing.enabled) logger.info('tracing on', { otlp: config.tracing.otlpEndpoint });
   let db: Database | null = null;
   let worker: HeraldWorker | null = null;
   let stopping = false;
@@ -77,6 +85,7 @@ async function main(): Promise<void> {
   await connection.close();
   await db.close();
   await health?.close();
+  await tracing.shutdown();
   logger.info('worker stopped');
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { OpenTelemetryActivityInboundInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { WorkerConfig } from '@herald/config';
 import { SecretCipher, type Database } from '@herald/db';
 import {
@@ -68,6 +69,10 @@ export async function createWorker(deps: WorkerDeps): Promise<HeraldWorker> {
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(),
     activities,
+    // A span per activity execution (a no-op while tracing is off), continuing the caller's trace.
+    interceptors: {
+      activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })],
+    },
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,
     maxCachedWorkflows: config.maxCachedWorkflows,

@@ -1,6 +1,7 @@
 import { EnvReader, type Env } from './env';
 import { readDatabaseConfig, type DatabaseConfig, type RuntimeEnv } from './schemas';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
+import { readTracingConfig, type TracingConfig } from './observability';
 
 export interface StripeConfig {
   /** null = billing runs in "not configured" mode: metering and quotas work, Stripe calls are skipped. */
@@ -43,6 +44,7 @@ export interface BillingConfig extends BillingSettings {
   taskQueue: string;
   /** How often the usage-reporting schedule runs. */
   reportIntervalMs: number;
+  tracing: TracingConfig;
 }
 
 const DAY_MS = 86_400_000;
@@ -88,6 +90,7 @@ export function readBillingConfig(r: EnvReader, env: RuntimeEnv): BillingConfig 
     taskQueue: r.string('HERALD_BILLING_TASK_QUEUE', 'herald-billing'),
     reportIntervalMs:
       r.int('HERALD_USAGE_REPORT_INTERVAL_SECONDS', 300, { min: 10, max: 86_400 }) * 1000,
+    tracing: readTracingConfig(r, 'herald-billing'),
     ...readBillingSettings(r, env),
   };
 }

@@ -27,3 +27,28 @@ describe('metrics configuration', () => {
     );
   });
 });
+
+describe('tracing configuration', () => {
+  it('is off without an OTLP endpoint and names each service', () => {
+    expect(loadApiConfig(base).tracing).toEqual({ otlpEndpoint: null, serviceName: 'herald-api' });
+    const worker = loadWorkerConfig({ ...base, TEMPORAL_ADDRESS: '127.0.0.1:7233' });
+    expect(worker.tracing.serviceName).toBe('herald-worker');
+  });
+
+  it('reads the standard OpenTelemetry variables', () => {
+    expect(
+      loadApiConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing,
+    ).toEqual({ otlpEndpoint: 'http://collector:4318/v1/traces', serviceName: 'herald-api' });
+    expect(
+      loadApiConfig({
+        ...base,
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ignored:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example.com/v1/traces',
+        OTEL_SERVICE_NAME: 'api-eu',
+      }).tracing,
+    ).toEqual({ otlpEndpoint: 'https://traces.example.com/v1/traces', serviceName: 'api-eu' });
+    expect(() => loadApiConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT/,
+    );
+  });
+});

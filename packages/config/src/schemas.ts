@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import { EnvReader, type Env } from './env';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 import { readPlanLimits, type PlanLimits } from './plans';
-import { readMetricsConfig, type MetricsConfig } from './observability';
+import {
+  readMetricsConfig,
+  readTracingConfig,
+  type MetricsConfig,
+  type TracingConfig,
+} from './observability';
 import { readBillingSettings, type BillingSettings } from './billing';
 
 export type RuntimeEnv = 'development' | 'test' | 'production';
@@ -62,6 +67,7 @@ export interface ApiConfig {
   plans: PlanLimits;
   /** Prometheus `/metrics` on the API port. */
   metrics: MetricsConfig;
+  tracing: TracingConfig;
   /** Stripe and plan prices for checkout, the billing portal and projected costs. */
   billing: BillingSettings;
 }
@@ -136,6 +142,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     temporal: readTemporalConfig(r),
     plans: readPlanLimits(r),
     metrics: readMetricsConfig(r),
+    tracing: readTracingConfig(r, 'herald-api'),
     billing: readBillingSettings(r, runtimeEnv),
   };
   r.done();

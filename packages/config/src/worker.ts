@@ -1,7 +1,12 @@
 import { EnvReader, readDuration, readDurationList, type Env } from './env';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 import { readDatabaseConfig, type DatabaseConfig, type RuntimeEnv } from './schemas';
-import { readMetricsConfig, type MetricsConfig } from './observability';
+import {
+  readMetricsConfig,
+  readTracingConfig,
+  type MetricsConfig,
+  type TracingConfig,
+} from './observability';
 
 export interface DeliveryConfig {
   /** Delay before each attempt; the first is normally 0 (immediately). */
@@ -53,6 +58,7 @@ export interface WorkerConfig {
   maxCachedWorkflows: number;
   /** The worker's HTTP server for probes and Prometheus metrics. */
   metrics: MetricsConfig;
+  tracing: TracingConfig;
 }
 
 export function readDeliveryConfig(r: EnvReader): DeliveryConfig {
@@ -114,6 +120,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     maxConcurrentWorkflowTasks: r.int('HERALD_WORKER_MAX_WORKFLOW_TASKS', 100, { min: 1 }),
     maxCachedWorkflows: r.int('HERALD_WORKER_MAX_CACHED_WORKFLOWS', 2000, { min: 0 }),
     metrics: readMetricsConfig(r),
+    tracing: readTracingConfig(r, 'herald-worker'),
   };
   r.done();
   return config;

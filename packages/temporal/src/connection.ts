@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 
 export interface TemporalConnectionOptions {
   address: string;
@@ -6,6 +6,8 @@ export interface TemporalConnectionOptions {
   /** Temporal Cloud API key; with it, TLS is switched on. */
   apiKey?: string | null;
   tls?: { clientCertPem: string; clientKeyPem: string; serverNameOverride?: string } | null;
+  /** Workflow client interceptors, e.g. OpenTelemetry's (the API passes it). */
+  workflowInterceptors?: WorkflowClientInterceptor[];
 }
 
 /**
@@ -31,5 +33,10 @@ export async function connectTemporal(
         ? true
         : undefined,
   });
-  return { client: new Client({ connection, namespace: options.namespace }), connection };
+  const client = new Client({
+    connection,
+    namespace: options.namespace,
+    interceptors: { workflow: options.workflowInterceptors ?? [] },
+  });
+  return { client, connection };
 }

@@ -16,7 +16,16 @@ import {
   type AttemptOutcome,
   type RetryPolicy,
 } from '@herald/domain';
-import { deliveryMetrics, type DeliveryMetrics, type DeliveryOutcome } from '@herald/observability';
+import {
+  contextFromTraceparent,
+  deliveryMetrics,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  withSpan,
+  type DeliveryMetrics,
+  type DeliveryOutcome,
+} from '@herald/observability';
 import { buildHeaders } from '@herald/signing';
 import type {
   DeliverDueInput,
@@ -62,6 +71,8 @@ interface DeliveryRow {
   application_kind: 'customer' | 'operational';
   event_type: string;
   body: string;
+  /** traceparent of the publishing request, or null. */
+  trace_context: string | null;
 }
 
 const nextId = createIdFactory();
@@ -97,6 +108,7 @@ export async function deliverDue(
   // worker, and a dead worker must be noticed within the lane's short heartbeat timeout.
   const context = Context.current();
   const beat = setInterval(() => context.heartbeat(), 2_000);
+  const activitySpan = trace.getActiveSpan()?.spanContext();
   const results = await mapConcurrent(
     work,
     deps.delivery.concurrencyPerEndpoint,
@@ -108,7 +120,33 @@ export async function deliverDue(
         'content-type': 'application/json',
         'user-agent': deps.delivery.userAgent,
       };
-      const sent = await deps.sender.post(loaded.endpoint!.url, headers, row.body);
+      // A child of the publishing request's span, linked to this activity's span: one trace
+      // runs from the API call to each HTTP attempt.
+      const sent = await withSpan(
+        'webhook.deliver',
+        {
+          kind: SpanKind.CLIENT,
+          parent: contextFromTraceparent(row.trace_context),
+          links: activitySpan ? [{ context: activitySpan }] : [],
+          attributes: {
+            'herald.tenant_id': input.tenantId,
+            'herald.endpoint_id': input.endpointId,
+            'herald.message_id': row.message_id,
+            'herald.delivery_id': row.id,
+            'herald.attempt': row.attempt_count + 1,
+            'herald.manual': ref.manual === true,
+          },
+        },
+        async (span) => {
+          const result = await deps.sender.post(loaded.endpoint!.url, headers, row.body);
+          if (result.status !== null) span.setAttribute('http.response.status_code', result.status);
+          if (result.errorKind) span.setAttribute('error.type', result.errorKind);
+          if (result.errorKind || (result.status !== null && result.status >= 400)) {
+            span.setStatus({ code: SpanStatusCode.ERROR });
+          }
+          return result;
+        },
+      );
       return { ref, row, headers, sent, attemptedAt: new Date(now() - sent.durationMs) };
     },
   ).finally(() => clearInterval(beat));
@@ -268,7 +306,8 @@ export async function deliverDue(
 }
 
 const DELIVERY_COLUMNS = `d.id, d.status, d.attempt_count, d.next_attempt_at, d.message_id, d.application_id,
-       a.uid AS application_uid, a.kind AS application_kind, m.event_type, m.payload::text AS body`;
+       a.uid AS application_uid, a.kind AS application_kind, m.event_type, m.payload::text AS body,
+       m.trace_context`;
 const DELIVERY_JOINS = `FROM deliveries d
        JOIN messages m ON m.id = d.message_id
        JOIN applications a ON a.id = d.application_id`;

@@ -8,6 +8,8 @@ export interface NewMessageRow {
   /** Already-serialised JSON, so the payload is parsed once, by PostgreSQL. */
   payloadJson: string;
   channels: string[] | null;
+  /** W3C traceparent of the publishing request; null when tracing is off. */
+  traceContext?: string | null;
 }
 
 export interface NewDeliveryRow {
@@ -183,10 +185,10 @@ export class PublishRepository {
     if (messages.length === 0) return;
     await this.tx.query(
       `WITH m AS (
-         INSERT INTO messages (id, tenant_id, application_id, event_type, event_id, payload, channels, created_at)
-         SELECT m.id, $1, m.application_id, m.event_type, m.event_id, m.payload::jsonb, m.channels, $3
+         INSERT INTO messages (id, tenant_id, application_id, event_type, event_id, payload, channels, created_at, trace_context)
+         SELECT m.id, $1, m.application_id, m.event_type, m.event_id, m.payload::jsonb, m.channels, $3, m.trace_context
            FROM jsonb_to_recordset($2::jsonb)
-             AS m(id text, application_id text, event_type text, event_id text, payload text, channels text[])
+             AS m(id text, application_id text, event_type text, event_id text, payload text, channels text[], trace_context text)
        )
        , usage AS (
          INSERT INTO usage_counters (tenant_id, hour, shard, messages)
@@ -206,6 +208,7 @@ export class PublishRepository {
             event_id: r.eventId,
             payload: r.payloadJson,
             channels: r.channels,
+            trace_context: r.traceContext ?? null,
           })),
         ),
         createdAt,

@@ -40,14 +40,18 @@ export class MessageResolver {
   @Mutation(() => SendMessagePayload, { description: 'Publishes one event to an application.' })
   async sendMessage(@Arg('input') input: SendMessageInput, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'write');
-    const [result] = await ctx.services.messages.send(tenantId, [input]);
+    const [result] = await ctx.services.messages.send(tenantId, [input], {
+      traceparent: ctx.traceparent,
+    });
     return { message: toMessage(result.message), duplicate: result.duplicate };
   }
 
   @Mutation(() => SendMessagesPayload, { description: 'Publishes up to 1,000 events atomically.' })
   async sendMessages(@Arg('input') input: SendMessagesInput, @Ctx() ctx: ApiContext) {
     const { tenantId } = requireTenant(ctx.principal, 'write');
-    const results = await ctx.services.messages.send(tenantId, input.messages);
+    const results = await ctx.services.messages.send(tenantId, input.messages, {
+      traceparent: ctx.traceparent,
+    });
     return {
       results: results.map((r) => ({ message: toMessage(r.message), duplicate: r.duplicate })),
       createdCount: results.filter((r) => !r.duplicate).length,

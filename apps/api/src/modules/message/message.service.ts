@@ -84,7 +84,11 @@ export class MessageService {
    * Stores messages and their deliveries in one transaction: all or nothing. Validation that
    * needs no database runs before the transaction opens.
    */
-  async send(tenantId: string, inputs: SendMessageInput[]): Promise<SendResult[]> {
+  async send(
+    tenantId: string,
+    inputs: SendMessageInput[],
+    options: { traceparent?: string | null } = {},
+  ): Promise<SendResult[]> {
     if (inputs.length === 0)
       throw new ValidationError('Send at least one message', { field: 'messages' });
     if (inputs.length > this.limits.maxBatchSize) {
@@ -137,6 +141,7 @@ export class MessageService {
           eventId: p.eventId,
           payloadJson: p.payloadJson,
           channels: p.channels,
+          traceContext: options.traceparent ?? null,
         };
         fresh.push(row);
         results.push({
