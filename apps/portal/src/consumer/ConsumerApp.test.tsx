@@ -24,7 +24,10 @@ function stubApi(answer: (call: Call) => unknown) {
         authorization: (init.headers as Record<string, string>).authorization,
       };
       calls.push(call);
-      return new Response(JSON.stringify(answer(call)), { status: 200 });
+      return new Response(JSON.stringify(answer(call)), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
     }),
   );
   return calls;

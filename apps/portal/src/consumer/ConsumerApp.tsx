@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Provider } from 'urql';
 import { ExchangePortalToken, PortalSessionQuery } from '../api-portal';
 import { ErrorNotice, Loading } from '../components/ui';
-import { ApiError, createHttpClient, describeError } from '../lib/client';
+import { ApiError, createHttpClient, createUrqlClient, describeError } from '../lib/client';
 import { accentStyle } from '../lib/branding';
-import { ClientContext } from '../lib/hooks';
 import { Link, Routes, useLocation } from '../lib/router';
 import { consumerSession, type ConsumerSession } from '../lib/session';
 import { EndpointDetail, EndpointEdit } from '../shared/EndpointDetail';
@@ -121,7 +121,7 @@ export function ConsumerApp() {
   const [state, end] = useConsumerSession();
   const client = useMemo(
     () =>
-      createHttpClient({
+      createUrqlClient({
         getToken: () => consumerSession.get()?.sessionToken ?? null,
         onUnauthenticated: () => {
           consumerSession.clear();
@@ -137,7 +137,7 @@ export function ConsumerApp() {
   const canWrite = session.capabilities.includes('WRITE');
   const brand = session.branding?.displayName || 'Webhooks';
   return (
-    <ClientContext.Provider value={client}>
+    <Provider value={client}>
       <div className="consumer" style={accentStyle(session.branding?.accentColor)}>
         <header className="topbar">
           <span className="brand">
@@ -190,6 +190,6 @@ export function ConsumerApp() {
           </ScopeContext.Provider>
         </main>
       </div>
-    </ClientContext.Provider>
+    </Provider>
   );
 }

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
-import { createHttpClient } from '../lib/client';
-import { ClientContext } from '../lib/hooks';
+import { Provider } from 'urql';
+import { createUrqlClient } from '../lib/client';
 import { Redirect, Routes, useLocation } from '../lib/router';
 import { tenantToken } from '../lib/session';
 import { ApiKeys } from './ApiKeys';
@@ -31,7 +31,7 @@ export function DashboardApp() {
   const { pathname } = useLocation();
   const client = useMemo(
     () =>
-      createHttpClient({
+      createUrqlClient({
         getToken: tenantToken.get,
         onUnauthenticated: () => {
           tenantToken.clear();
@@ -50,7 +50,7 @@ export function DashboardApp() {
   };
 
   return (
-    <ClientContext.Provider value={client}>
+    <Provider value={client}>
       {!token ? (
         <Routes
           routes={[
@@ -80,6 +80,6 @@ export function DashboardApp() {
           />
         </Shell>
       )}
-    </ClientContext.Provider>
+    </Provider>
   );
 }

@@ -15,7 +15,13 @@ async function failure(request: Promise<unknown>): Promise<ApiError> {
 }
 
 function respond(status: number, body: unknown) {
-  return vi.fn(async () => new Response(JSON.stringify(body), { status }));
+  return vi.fn(
+    async () =>
+      new Response(JSON.stringify(body), {
+        status,
+        headers: { 'content-type': 'application/json' },
+      }),
+  );
 }
 
 describe('createHttpClient', () => {
@@ -27,8 +33,10 @@ describe('createHttpClient', () => {
     const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe('/graphql');
     expect((init.headers as Record<string, string>).authorization).toBe('Bearer hs_abc');
+    // urql sends the document as it parsed and printed it, named.
     expect(JSON.parse(init.body as string)).toEqual({
-      query: 'query Viewer { viewer { kind } }',
+      operationName: 'Viewer',
+      query: 'query Viewer {\n  viewer {\n    kind\n  }\n}',
       variables: { a: 1 },
     });
   });

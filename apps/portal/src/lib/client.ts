@@ -1,4 +1,13 @@
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+import {
+  Client,
+  CombinedError,
+  createRequest,
+  fetchExchange,
+  mapExchange,
+  subscriptionExchange,
+  type OperationResult,
+} from '@urql/core';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 
 /** A typed document from src/gql (client preset, documentMode "string"). */
@@ -84,11 +93,39 @@ export function describeError(error: unknown): string {
   }
 }
 
+/** An ApiError for what urql reports: the API's first GraphQL error, or what went wrong on the way. */
+export function apiErrorOf(error: CombinedError): ApiError {
+  if (error.graphQLErrors.length) return ApiError.fromWire(error.graphQLErrors as WireError[]);
+  const cause: unknown = error.networkError;
+  if (isCloseEvent(cause))
+    // graphql-ws hands over the close event; the API closes with 4403 when it refuses the token.
+    return new ApiError(
+      cause.code === 4403 ? 'UNAUTHENTICATED' : 'NETWORK',
+      cause.reason || `Live connection closed (${cause.code})`,
+    );
+  // A response without a GraphQL body (a proxy's HTML page, an empty 502): the API was reached.
+  const status = (error.response as Response | undefined)?.status;
+  if (typeof status === 'number')
+    return new ApiError(
+      status >= 500 ? 'INTERNAL' : 'BAD_REQUEST',
+      `The API answered HTTP ${status} without a GraphQL body`,
+    );
+  return new ApiError(
+    'NETWORK',
+    cause instanceof Error ? cause.message : 'The connection to the API failed',
+  );
+}
+
+function isCloseEvent(value: unknown): value is { code: number; reason: string } {
+  return typeof value === 'object' && value !== null && 'code' in value && 'reason' in value;
+}
+
 export interface Sink<R> {
   next(data: R): void;
   error(error: ApiError): void;
 }
 
+/** What the screens use: one promise per request, a callback per subscription event. */
 export interface GraphQLClient {
   request<R, V>(document: Document<R, V>, variables: V): Promise<R>;
   /** Starts a subscription; returns the function that ends it. */
@@ -102,15 +139,27 @@ export interface HttpClientOptions {
   /** Called when the API refuses the token, so the app can return to its sign-in screen. */
   onUnauthenticated?(): void;
   fetch?: typeof fetch;
+  /** The WebSocket class graphql-ws uses (tests pass a fake; browsers have their own). */
+  webSocketImpl?: unknown;
 }
 
-/** Same-origin GraphQL over fetch, subscriptions over graphql-ws on the same path. */
-export function createHttpClient(options: HttpClientOptions): GraphQLClient {
-  const endpoint = `${options.baseUrl ?? ''}/graphql`;
-  const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+/**
+ * The app's urql client: queries and mutations over fetch, subscriptions over graphql-ws on the
+ * same path, both authenticated with the bearer token the session holds at the time.
+ *
+ * There is deliberately no cache exchange: the screens refetch after their mutations and expect
+ * fresh lists, which a document cache would serve stale. `network-only` keeps it that way if one
+ * is ever added.
+ */
+export function createUrqlClient(options: HttpClientOptions): Client {
+  const bearer = (): Record<string, string> => {
+    const token = options.getToken();
+    return token ? { authorization: `Bearer ${token}` } : {};
+  };
   let ws: WsClient | null = null;
   let wsToken: string | null = null;
-
+  // Browsers cannot set headers on a WebSocket, so the token travels in connectionParams; an open
+  // socket keeps the token it connected with, hence a new socket when the token changes.
   const websocket = (): WsClient => {
     const token = options.getToken();
     if (ws && wsToken === token) return ws;
@@ -122,66 +171,81 @@ export function createHttpClient(options: HttpClientOptions): GraphQLClient {
       connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
       lazy: true,
       retryAttempts: 5,
+      webSocketImpl: options.webSocketImpl,
     });
     return ws;
   };
 
-  return {
+  return new Client({
+    url: `${options.baseUrl ?? ''}/graphql`,
+    requestPolicy: 'network-only',
+    // Always POST: urql would otherwise send short queries as GET, which the API's CSRF guard
+    // refuses without a preflight header.
+    preferGetMethod: false,
+    fetchOptions: () => ({ headers: bearer() }),
+    fetch: options.fetch,
+    exchanges: [
+      mapExchange({
+        // A refused live connection shows on the live log; queries and mutations decide about the
+        // session, as they did before the app moved to urql.
+        onError(error, operation) {
+          if (operation.kind === 'subscription') return;
+          if (apiErrorOf(error).code === 'UNAUTHENTICATED') options.onUnauthenticated?.();
+        },
+      }),
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription: (request) => ({
+          subscribe: (sink) => ({
+            unsubscribe: websocket().subscribe({ ...request, query: request.query ?? '' }, sink),
+          }),
+        }),
+      }),
+    ],
+  });
+}
+
+const adapters = new WeakMap<Client, GraphQLClient>();
+
+/**
+ * The screens' interface on top of an urql client. Documents from src/gql are `String` objects
+ * (documentMode "string"); urql parses primitive strings only, hence `toString()`.
+ */
+export function graphQLClientOf(client: Client): GraphQLClient {
+  const known = adapters.get(client);
+  if (known) return known;
+  const data = <R>(result: OperationResult<R>): R => {
+    if (result.error) throw apiErrorOf(result.error);
+    if (result.data == null) throw new ApiError('INTERNAL', 'The API answered without data');
+    return result.data;
+  };
+  const adapter: GraphQLClient = {
     async request<R, V>(document: Document<R, V>, variables: V): Promise<R> {
-      const token = options.getToken();
-      let response: Response;
-      try {
-        response = await doFetch(endpoint, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-          },
-          body: JSON.stringify({ query: document.toString(), variables }),
-        });
-      } catch (error) {
-        throw new ApiError('NETWORK', (error as Error).message);
-      }
-      let body: { data?: R | null; errors?: WireError[] };
-      try {
-        body = (await response.json()) as typeof body;
-      } catch {
-        throw new ApiError(
-          response.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST',
-          `The API answered HTTP ${response.status} without a GraphQL body`,
-        );
-      }
-      if (body.errors?.length) {
-        const error = ApiError.fromWire(body.errors);
-        if (error.code === 'UNAUTHENTICATED') options.onUnauthenticated?.();
-        throw error;
-      }
-      if (!body.data) throw new ApiError('INTERNAL', `Empty response (HTTP ${response.status})`);
-      return body.data;
+      const request = createRequest<R, V & object>(document.toString(), variables as V & object);
+      const kind = request.query.definitions.some(
+        (d) => d.kind === 'OperationDefinition' && d.operation === 'mutation',
+      )
+        ? 'mutation'
+        : 'query';
+      const operation = client.createRequestOperation(kind, request);
+      return data(await client.executeRequestOperation<R, V & object>(operation).toPromise());
     },
 
     subscribe<R, V>(document: Document<R, V>, variables: V, sink: Sink<R>): () => void {
-      return websocket().subscribe<R>(
-        { query: document.toString(), variables: variables as Record<string, unknown> },
-        {
-          next: (result) => {
-            if (result.errors?.length) sink.error(ApiError.fromWire(result.errors));
-            else if (result.data) sink.next(result.data);
-          },
-          error: (error) => {
-            if (Array.isArray(error)) sink.error(ApiError.fromWire(error as WireError[]));
-            else if (error instanceof CloseEvent)
-              sink.error(
-                new ApiError(
-                  error.code === 4403 ? 'UNAUTHENTICATED' : 'NETWORK',
-                  error.reason || `Live connection closed (${error.code})`,
-                ),
-              );
-            else sink.error(new ApiError('NETWORK', (error as Error).message ?? 'Live log failed'));
-          },
-          complete: () => undefined,
-        },
-      );
+      const { unsubscribe } = client
+        .subscription<R, V & object>(document.toString(), variables as V & object)
+        .subscribe((result) => {
+          if (result.error) sink.error(apiErrorOf(result.error));
+          else if (result.data != null) sink.next(result.data);
+        });
+      return unsubscribe;
     },
   };
+  adapters.set(client, adapter);
+  return adapter;
+}
+
+/** A standalone client for code outside the urql Provider (the consumer portal's sign-in). */
+export function createHttpClient(options: HttpClientOptions): GraphQLClient {
+  return graphQLClientOf(createUrqlClient(options));
 }

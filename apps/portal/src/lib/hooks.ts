@@ -1,12 +1,10 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
-import { ApiError, type Document, type GraphQLClient } from './client';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useClient as useUrqlClient } from 'urql';
+import { ApiError, graphQLClientOf, type Document, type GraphQLClient } from './client';
 
-export const ClientContext = createContext<GraphQLClient | null>(null);
-
+/** The urql client of the nearest `Provider` (from 'urql'), behind the screens' interface. */
 export function useClient(): GraphQLClient {
-  const client = useContext(ClientContext);
-  if (!client) throw new Error('useClient outside a ClientContext provider');
-  return client;
+  return graphQLClientOf(useUrqlClient());
 }
 
 function toApiError(error: unknown): ApiError {

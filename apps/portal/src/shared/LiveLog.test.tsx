@@ -1,4 +1,4 @@
-import { act, screen } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { fakeClient, renderWith } from '../test/render';
@@ -24,6 +24,8 @@ describe('LiveLog', () => {
     expect(client.calls).toEqual([
       { operation: 'DeliveryEvents', variables: { application: 'app_1' } },
     ]);
+    // urql starts the subscription's transport a microtask after the operation.
+    await waitFor(() => expect(client.open('DeliveryEvents')).toBe(1));
 
     act(() => client.emit('DeliveryEvents', event(1, 'PENDING', null)));
     act(() => client.emit('DeliveryEvents', event(1, 'SUCCEEDED', 200)));
@@ -41,7 +43,9 @@ describe('LiveLog', () => {
     const user = userEvent.setup();
     const client = fakeClient({});
     renderWith(<LiveLog />, { client, path: '/apps/app_1/live' });
+    await waitFor(() => expect(client.open('DeliveryEvents')).toBe(1));
     act(() => client.emit('DeliveryEvents', event(1, 'FAILED', 500)));
+    expect(screen.getAllByTestId('live-event')).toHaveLength(1);
     await user.click(screen.getByRole('button', { name: 'Pause' }));
     expect(client.open('DeliveryEvents')).toBe(0);
     expect(screen.getByRole('button', { name: 'Resume' }).getAttribute('aria-pressed')).toBe(
@@ -53,9 +57,10 @@ describe('LiveLog', () => {
     expect(screen.queryAllByTestId('live-event')).toHaveLength(0);
   });
 
-  it('keeps at most 200 events', () => {
+  it('keeps at most 200 events', async () => {
     const client = fakeClient({});
     renderWith(<LiveLog />, { client, path: '/apps/app_1/live' });
+    await waitFor(() => expect(client.open('DeliveryEvents')).toBe(1));
     act(() => {
       for (let i = 0; i < 230; i++) client.emit('DeliveryEvents', event(i, 'SUCCEEDED', 200));
     });
