@@ -7,6 +7,7 @@ import { Billing1764700000000 } from './1764700000000-Billing';
 import { Subscriptions1764800000000 } from './1764800000000-Subscriptions';
 import { PortalSessions1764900000000 } from './1764900000000-PortalSessions';
 import { Retention1765000000000 } from './1765000000000-Retention';
+import { QueryIndexes1765100000000 } from './1765100000000-QueryIndexes';
 import { TraceContext1765200000000 } from './1765200000000-TraceContext';
 
 export { TENANT_TABLES } from './1764200000000-Initial';
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   Subscriptions1764800000000,
   PortalSessions1764900000000,
   Retention1765000000000,
+  QueryIndexes1765100000000,
   TraceContext1765200000000,
 ];

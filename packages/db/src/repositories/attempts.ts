@@ -1,6 +1,7 @@
+import { minIdForTime } from '@herald/domain';
 import type { TenantTx } from '../database';
 import { AttemptEntity, type AttemptStatus } from '../entities';
-import { paginate, type Page, type PageArgs } from './pagination';
+import { ID_CLOCK_MARGIN_MS, paginate, type Page, type PageArgs } from './pagination';
 
 export interface AttemptFilter {
   messageId?: string | null;
@@ -30,21 +31,28 @@ export class AttemptRepository {
     return paginate(qb, page);
   }
 
-  /** Attempt outcomes over a window, plus deliveries still waiting or given up on. */
+  /**
+   * Attempt outcomes over a window, plus deliveries still waiting or given up on. The id bounds
+   * (see ID_CLOCK_MARGIN_MS) keep both scans to the window: attempts_endpoint_idx covers status
+   * and attempted_at (an index-only scan), deliveries_endpoint_status_idx holds only deliveries
+   * that did not succeed.
+   */
   async endpointStats(endpointId: string, since: Date): Promise<EndpointStats> {
+    const floorMs = Math.max(0, since.getTime() - ID_CLOCK_MARGIN_MS);
     const [attempts] = await this.tx.query<{ succeeded: string; failed: string }>(
       `SELECT count(*) FILTER (WHERE status = 'SUCCEEDED') AS succeeded,
               count(*) FILTER (WHERE status = 'FAILED') AS failed
          FROM attempts
-        WHERE tenant_id = $1 AND endpoint_id = $2 AND attempted_at >= $3`,
-      [this.tx.tenantId, endpointId, since],
+        WHERE tenant_id = $1 AND endpoint_id = $2 AND attempted_at >= $3 AND id >= $4`,
+      [this.tx.tenantId, endpointId, since, minIdForTime('atm', floorMs)],
     );
     const [deliveries] = await this.tx.query<{ pending: string; exhausted: string }>(
       `SELECT count(*) FILTER (WHERE status = 'PENDING') AS pending,
               count(*) FILTER (WHERE status = 'EXHAUSTED') AS exhausted
          FROM deliveries
-        WHERE tenant_id = $1 AND endpoint_id = $2 AND created_at >= $3`,
-      [this.tx.tenantId, endpointId, since],
+        WHERE tenant_id = $1 AND endpoint_id = $2 AND created_at >= $3 AND id >= $4
+          AND status IN ('PENDING', 'EXHAUSTED')`,
+      [this.tx.tenantId, endpointId, since, minIdForTime('dlv', floorMs)],
     );
     return {
       succeeded: Number(attempts.succeeded),

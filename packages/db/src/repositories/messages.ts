@@ -1,6 +1,7 @@
+import { minIdForTime } from '@herald/domain';
 import type { TenantTx } from '../database';
 import { DeliveryEntity, MessageEntity, type DeliveryStatus } from '../entities';
-import { paginate, type Page, type PageArgs } from './pagination';
+import { ID_CLOCK_MARGIN_MS, paginate, type Page, type PageArgs } from './pagination';
 
 export interface MessageFilter {
   applicationId: string;
@@ -40,8 +41,19 @@ export class MessageRepository {
       qb.andWhere('m.event_type = ANY(:eventTypes)', { eventTypes: filter.eventTypes });
     }
     if (filter.channel) qb.andWhere(':channel = ANY(m.channels)', { channel: filter.channel });
-    if (filter.since) qb.andWhere('m.created_at >= :since', { since: filter.since });
-    if (filter.until) qb.andWhere('m.created_at < :until', { until: filter.until });
+    // A time window is also an id range (ids lead with their creation time): the id bounds let
+    // messages_app_idx seek to the window instead of walking back from the newest message; the
+    // created_at conditions keep the answer exact.
+    if (filter.since)
+      qb.andWhere('m.created_at >= :since AND m.id >= :sinceId', {
+        since: filter.since,
+        sinceId: minIdForTime('msg', Math.max(0, filter.since.getTime() - ID_CLOCK_MARGIN_MS)),
+      });
+    if (filter.until)
+      qb.andWhere('m.created_at < :until AND m.id < :untilId', {
+        until: filter.until,
+        untilId: minIdForTime('msg', filter.until.getTime() + ID_CLOCK_MARGIN_MS),
+      });
     return paginate(qb, page);
   }
 

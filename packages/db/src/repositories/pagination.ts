@@ -14,6 +14,14 @@ export interface Page<T> {
 }
 
 /**
+ * How far an id's time may be from its row's timestamp column (created_at, attempted_at). Ids are
+ * made by the process that sets the timestamp, a few milliseconds later, and stay increasing when
+ * that clock steps back; the margin also covers rows whose timestamp comes from the database's
+ * clock. A time filter widened by it to an id range never loses a row.
+ */
+export const ID_CLOCK_MARGIN_MS = 5 * 60_000;
+
+/**
  * Keyset pagination over prefixed, time-sortable ids: newest first, `after` is exclusive.
  * It stays fast at any depth, unlike OFFSET.
  */
