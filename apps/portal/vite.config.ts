@@ -20,7 +20,7 @@ export default defineConfig({
     },
   },
   test: {
-    environment: './src/test/environment.ts',
+    environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['./src/test/setup.ts'],
     maxWorkers: 2,
