@@ -32,7 +32,8 @@
  *       [--requests 200] [--warmup 20] [--max-seconds 60] [--explain 4] [--chunk 50000] [--connections 2]
  *       [--out file.json] [--keep] [--database NAME] [--only name,name]
  *   cd test && npx tsc -p tsconfig.json && node dist/bench/queries.js --rows 100000
- *   Benchmarks measure; they assert nothing about timings (exit 1 only if a request failed).
+ *   Benchmarks measure; they assert nothing about timings. A failed request (e.g. the API's
+ *   statement timeout, 30 s by default) is counted and timed, and the run then exits 1.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -497,6 +498,8 @@ interface ScenarioResult {
   max: number;
   mean: number;
   requests: number;
+  errors: number;
+  firstError: string | null;
   /** Sum of the request's statement times (they overlap when a resolver fans out). */
   sqlP50: number;
   statementsPerRequest: number;
@@ -507,17 +510,23 @@ async function measure(gql: Gql, s: Scenario, opts: Options): Promise<ScenarioRe
   // A slow scenario stops early (after --max-seconds, warm-up included) rather than take hours.
   const deadline = performance.now() + opts.maxSeconds * 1000;
   for (let i = 0; i < opts.warmup && performance.now() < deadline; i++)
-    await gql.call(s.query, s.vars(i + 100_000));
+    await gql.call(s.query, s.vars(i + 100_000)).catch(() => undefined);
   const latencies: number[] = [];
   const sqlTimes: number[] = [];
   let statements = 0;
+  let errors = 0;
+  let firstError: string | null = null;
   let slowest: ScenarioResult['slowest'] = { vars: {}, ms: -1, sql: [] };
   for (let i = 0; i < opts.requests && (i < 5 || performance.now() < deadline); i++) {
     const vars = s.vars(i);
     const calls: SqlCall[] = [];
     recording = calls;
     const t0 = performance.now();
-    await gql.call(s.query, vars);
+    // A failed request (e.g. the API's statement timeout) counts, with the time it took.
+    await gql.call(s.query, vars).catch((error: Error) => {
+      errors++;
+      firstError ??= error.message.slice(0, 300);
+    });
     const ms = performance.now() - t0;
     recording = null;
     latencies.push(ms);
@@ -536,6 +545,8 @@ async function measure(gql: Gql, s: Scenario, opts: Options): Promise<ScenarioRe
     mean: r2(latencies.reduce((a, b) => a + b, 0) / latencies.length),
     sqlP50: r2(percentile(sqlSorted, 50)),
     requests: latencies.length,
+    errors,
+    firstError,
     statementsPerRequest: r2(statements / latencies.length),
     slowest,
   };
@@ -549,6 +560,7 @@ async function explain(client: pg.Client, tenantId: string, sql: SqlCall[]) {
   if (!target) return null;
   await client.query('BEGIN');
   try {
+    await client.query(`SET LOCAL statement_timeout = '180s'`);
     await client.query(
       `SELECT set_config('role', 'herald_app', true), set_config('herald.tenant_id', $1, true)`,
       [tenantId],
@@ -716,13 +728,16 @@ async function main(): Promise<number> {
       const r = await measure(gql, s, opts);
       results.push(r);
       log(
-        `  ${s.name.padEnd(40)} p50 ${r.p50.toFixed(1).padStart(7)}  p95 ${r.p95.toFixed(1).padStart(7)}  p99 ${r.p99.toFixed(1).padStart(7)}  max ${r.max.toFixed(1).padStart(7)} ms  (n=${r.requests}, SQL Σ p50 ${r.sqlP50.toFixed(1)} ms, ${r.statementsPerRequest} statements)`,
+        `  ${s.name.padEnd(40)} p50 ${r.p50.toFixed(1).padStart(7)}  p95 ${r.p95.toFixed(1).padStart(7)}  p99 ${r.p99.toFixed(1).padStart(7)}  max ${r.max.toFixed(1).padStart(7)} ms  (n=${r.requests}${r.errors ? `, ${r.errors} FAILED` : ''}, SQL Σ p50 ${r.sqlP50.toFixed(1)} ms, ${r.statementsPerRequest} statements)`,
       );
     }
 
     const explained = [];
     for (const r of [...results].sort((a, b) => b.p99 - a.p99).slice(0, opts.explain)) {
-      const plan = await explain(admin, fixture.tenantId, r.slowest.sql);
+      const plan = await explain(admin, fixture.tenantId, r.slowest.sql).catch((error: Error) => {
+        log(`EXPLAIN of "${r.name}" failed: ${error.message}`);
+        return null;
+      });
       if (!plan) continue;
       explained.push({ scenario: r.name, p99: r.p99, ...plan });
       process.stdout.write(
@@ -755,7 +770,7 @@ async function main(): Promise<number> {
       log(`JSON written to ${opts.out}`);
     }
     await cleanup();
-    return 0;
+    return results.some((r) => r.errors > 0) ? 1 : 0;
   } catch (error) {
     log(`failed: ${(error as Error).stack ?? error}`);
     await cleanup();
