@@ -33,20 +33,38 @@ export class QueryIndexes1765100000000 implements MigrationInterface {
   transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
-    for (const [name, definition] of INDEXES) {
-      await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
-      await q.query(`CREATE INDEX CONCURRENTLY ${name} ON ${definition}`);
-    }
-    await replaceIndex(q, 'attempts_endpoint_idx', COVERING_ATTEMPTS_ENDPOINT);
-    for (const [name, definition] of STATISTICS)
-      await q.query(`CREATE STATISTICS IF NOT EXISTS ${name} (dependencies) ON ${definition}`);
-    await q.query(`ANALYZE messages, deliveries, attempts`);
+    await withoutStatementTimeout(q, async () => {
+      for (const [name, definition] of INDEXES) {
+        await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+        await q.query(`CREATE INDEX CONCURRENTLY ${name} ON ${definition}`);
+      }
+      await replaceIndex(q, 'attempts_endpoint_idx', COVERING_ATTEMPTS_ENDPOINT);
+      for (const [name, definition] of STATISTICS)
+        await q.query(`CREATE STATISTICS IF NOT EXISTS ${name} (dependencies) ON ${definition}`);
+      await q.query(`ANALYZE messages, deliveries, attempts`);
+    });
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const [name] of STATISTICS) await q.query(`DROP STATISTICS IF EXISTS ${name}`);
-    await replaceIndex(q, 'attempts_endpoint_idx', PLAIN_ATTEMPTS_ENDPOINT);
-    for (const [name] of INDEXES) await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+    await withoutStatementTimeout(q, async () => {
+      for (const [name] of STATISTICS) await q.query(`DROP STATISTICS IF EXISTS ${name}`);
+      await replaceIndex(q, 'attempts_endpoint_idx', PLAIN_ATTEMPTS_ENDPOINT);
+      for (const [name] of INDEXES) await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+    });
+  }
+}
+
+/**
+ * Migrations run on the API's pool, whose statement_timeout (HERALD_DB_STATEMENT_TIMEOUT_MS, 30 s)
+ * a concurrent index build on a big table outlasts (it did at 10M messages). No transaction here,
+ * so the setting is the session's: lifted for these statements, then reset to the pool's.
+ */
+async function withoutStatementTimeout(q: QueryRunner, fn: () => Promise<void>): Promise<void> {
+  await q.query(`SET statement_timeout = 0`);
+  try {
+    await fn();
+  } finally {
+    await q.query(`RESET statement_timeout`);
   }
 }
 
