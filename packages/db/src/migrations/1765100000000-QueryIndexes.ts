@@ -92,7 +92,6 @@ const INDEXES: [name: string, definition: string][] = [
 ];
 
 const STATISTICS: [name: string, definition: string][] = [
-  ['messages_tenant_app_stats', 'tenant_id, application_id FROM messages'],
   ['deliveries_tenant_endpoint_stats', 'tenant_id, application_id, endpoint_id FROM deliveries'],
   ['attempts_tenant_endpoint_stats', 'tenant_id, endpoint_id FROM attempts'],
 ];

@@ -37,7 +37,11 @@ export class MessageRepository {
         tenantId: this.tx.tenantId,
         applicationId: filter.applicationId,
       });
-    if (filter.eventTypes?.length) {
+    // One type as an equality: messages_app_event_type_idx then yields rows in id order, which
+    // PostgreSQL 15 does not do for = ANY() on a non-leading index column.
+    if (filter.eventTypes?.length === 1) {
+      qb.andWhere('m.event_type = :eventType', { eventType: filter.eventTypes[0] });
+    } else if (filter.eventTypes?.length) {
       qb.andWhere('m.event_type = ANY(:eventTypes)', { eventTypes: filter.eventTypes });
     }
     if (filter.channel) qb.andWhere(':channel = ANY(m.channels)', { channel: filter.channel });
