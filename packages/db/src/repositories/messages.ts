@@ -1,3 +1,4 @@
+import { In } from 'typeorm';
 import { minIdForTime } from '@herald/domain';
 import type { TenantTx } from '../database';
 import { DeliveryEntity, MessageEntity, type DeliveryStatus } from '../entities';
@@ -59,6 +60,14 @@ export class MessageRepository {
         untilId: minIdForTime('msg', filter.until.getTime() + ID_CLOCK_MARGIN_MS),
       });
     return paginate(qb, page);
+  }
+
+  /** Deliveries of many messages in one query (a page of messages with their deliveries). */
+  deliveriesOfMany(messageIds: string[]): Promise<DeliveryEntity[]> {
+    return this.tx.manager.getRepository(DeliveryEntity).find({
+      where: { messageId: In(messageIds), tenantId: this.tx.tenantId },
+      order: { id: 'ASC' },
+    });
   }
 
   deliveriesOf(messageId: string): Promise<DeliveryEntity[]> {

@@ -10,7 +10,9 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
+import type { DeliveryEntity } from '@herald/db';
 import { requireScope, requireTenant } from '../../auth/principal';
+import { Batcher } from '../../graphql/batch';
 import { assertInScope } from '../portal/scope';
 import type { ApiContext } from '../../context';
 import { toConnection } from '../common/connection';
@@ -135,6 +137,18 @@ export class MessageResolver {
   async messageDeliveries(@Root() message: Message, @Ctx() ctx: ApiContext) {
     // The message itself was reached through a scope-checked query.
     const { tenantId } = requireScope(ctx.principal, 'read');
-    return (await ctx.services.messages.deliveriesOf(tenantId, message.id)).map(toDelivery);
+    return (await deliveriesLoader(ctx, tenantId).load(message.id)).map(toDelivery);
   }
+}
+
+/** One loader per request: the deliveries of every message on a page in one query. */
+const loaders = new WeakMap<ApiContext, Batcher<string, DeliveryEntity[]>>();
+
+function deliveriesLoader(ctx: ApiContext, tenantId: string): Batcher<string, DeliveryEntity[]> {
+  let loader = loaders.get(ctx);
+  if (!loader) {
+    loader = new Batcher((ids) => ctx.services.messages.deliveriesOfMany(tenantId, ids));
+    loaders.set(ctx, loader);
+  }
+  return loader;
 }

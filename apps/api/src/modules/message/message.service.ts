@@ -268,6 +268,19 @@ export class MessageService {
     });
   }
 
+  /** Deliveries of several messages in one query; every id gets a list (maybe empty). */
+  async deliveriesOfMany(
+    tenantId: string,
+    messageIds: string[],
+  ): Promise<Map<string, DeliveryEntity[]>> {
+    const rows = await this.db.withTenant(tenantId, (tx) =>
+      new MessageRepository(tx).deliveriesOfMany(messageIds),
+    );
+    const byMessage = new Map<string, DeliveryEntity[]>(messageIds.map((id) => [id, []]));
+    for (const row of rows) byMessage.get(row.messageId)?.push(row);
+    return byMessage;
+  }
+
   deliveriesOf(tenantId: string, messageId: string): Promise<DeliveryEntity[]> {
     return this.db.withTenant(tenantId, (tx) => new MessageRepository(tx).deliveriesOf(messageId));
   }
