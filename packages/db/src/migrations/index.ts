@@ -9,6 +9,7 @@ import { PortalSessions1764900000000 } from './1764900000000-PortalSessions';
 import { Retention1765000000000 } from './1765000000000-Retention';
 import { QueryIndexes1765100000000 } from './1765100000000-QueryIndexes';
 import { TraceContext1765200000000 } from './1765200000000-TraceContext';
+import { MessageChannels1765300000000 } from './1765300000000-MessageChannels';
 
 export { TENANT_TABLES } from './1764200000000-Initial';
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Retention1765000000000,
   QueryIndexes1765100000000,
   TraceContext1765200000000,
+  MessageChannels1765300000000,
 ];

@@ -45,7 +45,15 @@ export class MessageRepository {
     } else if (filter.eventTypes?.length) {
       qb.andWhere('m.event_type = ANY(:eventTypes)', { eventTypes: filter.eventTypes });
     }
-    if (filter.channel) qb.andWhere(':channel = ANY(m.channels)', { channel: filter.channel });
+    // Through the channel index table: under row-level security PostgreSQL cannot use a GIN index
+    // on messages.channels (array operators are not leakproof), so a rare channel was a scan.
+    if (filter.channel)
+      qb.andWhere(
+        `m.id IN (SELECT c.message_id FROM message_channels c
+                   WHERE c.tenant_id = :tenantId AND c.application_id = :applicationId
+                     AND c.channel = :channel)`,
+        { channel: filter.channel },
+      );
     // A time window is also an id range (ids lead with their creation time): the id bounds let
     // messages_app_idx seek to the window instead of walking back from the newest message; the
     // created_at conditions keep the answer exact.

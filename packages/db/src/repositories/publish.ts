@@ -174,7 +174,7 @@ export class PublishRepository {
   /**
    * Messages and their deliveries in one statement; the payload travels as JSON text. The
    * tenant's usage counter moves in the same statement, so metering is exact and costs no
-   * round trip.
+   * round trip; so does the channel index (message_channels) of messages that have channels.
    */
   async insert(
     messages: NewMessageRow[],
@@ -189,6 +189,11 @@ export class PublishRepository {
          SELECT m.id, $1, m.application_id, m.event_type, m.event_id, m.payload::jsonb, m.channels, $3, m.trace_context
            FROM jsonb_to_recordset($2::jsonb)
              AS m(id text, application_id text, event_type text, event_id text, payload text, channels text[], trace_context text)
+         RETURNING id, application_id, channels
+       )
+       , ch AS (
+         INSERT INTO message_channels (tenant_id, application_id, channel, message_id)
+         SELECT DISTINCT $1, m.application_id, c.channel, m.id FROM m, unnest(m.channels) AS c(channel)
        )
        , usage AS (
          INSERT INTO usage_counters (tenant_id, hour, shard, messages)
