@@ -136,7 +136,9 @@ function eventTypeSql(h2: string): string {
 }
 
 // JSON is built as text and cast once: several times cheaper than nested jsonb_build_object.
+// Channels also go to message_channels, as the publish statement writes them.
 const INSERT_MESSAGES = `
+  WITH ins AS (
   INSERT INTO messages (id, tenant_id, application_id, event_type, event_id, payload, channels, created_at)
   SELECT m.id, m.tenant_id, m.application_id, m.event_type,
          CASE WHEN m.h % 10 = 0 THEN 'evt_' || m.g END,
@@ -152,7 +154,12 @@ const INSERT_MESSAGES = `
               WHEN (m.h2 >> 20) % 100 < 80 THEN ARRAY['${SEED_COMMON_CHANNEL}']
               ELSE ARRAY['customer_' || ((m.h >> 12) % 1000), 'region_us'] END,
          to_timestamp(m.ms / 1000.0)
-    FROM (SELECT r.*, ${eventTypeSql('r.h2')} AS event_type FROM seed_m r) m`;
+    FROM (SELECT r.*, ${eventTypeSql('r.h2')} AS event_type FROM seed_m r) m
+  RETURNING id, tenant_id, application_id, channels
+  )
+  INSERT INTO message_channels (tenant_id, application_id, channel, message_id)
+  SELECT DISTINCT ins.tenant_id, ins.application_id, c.channel, ins.id
+    FROM ins, unnest(ins.channels) AS c(channel)`;
 
 const STAGE_DELIVERIES = `
   CREATE TEMP TABLE seed_d ON COMMIT DROP AS
