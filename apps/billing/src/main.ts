@@ -8,7 +8,7 @@ import {
 } from '@herald/billing-core';
 import { openDatabase } from '@herald/db';
 import { createLogger, startTracing } from '@herald/observability';
-import { connectTemporal } from '@herald/temporal';
+import { connectTemporal, temporalTls } from '@herald/temporal';
 import { NativeConnection } from '@temporalio/worker';
 import { createBillingServer } from './server';
 import { createBillingWorker, type BillingWorker } from './worker';
@@ -62,16 +62,7 @@ async function main(): Promise<void> {
     const connection = await NativeConnection.connect({
       address,
       apiKey: config.temporal.apiKey ?? undefined,
-      tls: config.temporal.tls
-        ? {
-            clientCertPair: {
-              crt: Buffer.from(config.temporal.tls.clientCertPem),
-              key: Buffer.from(config.temporal.tls.clientKeyPem),
-            },
-          }
-        : config.temporal.apiKey
-          ? true
-          : undefined,
+      tls: temporalTls(config.temporal),
     });
     const temporal = await connectTemporal({ ...config.temporal, address });
     connections = [temporal.connection, connection];

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { ensureSchedule, workflowSource } from '@herald/temporal';
 import type { Logger } from '@herald/observability';
 import { createBillingActivities, type BillingActivityDeps } from './activities';
 import { USAGE_REPORT_SCHEDULE_ID, USAGE_REPORT_WORKFLOW } from './names';
@@ -23,20 +22,13 @@ export interface BillingWorker {
   shutdown(): Promise<void>;
 }
 
-function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
-  const bundle = join(__dirname, 'workflow-bundle.js');
-  return existsSync(bundle)
-    ? { workflowBundle: { codePath: bundle } }
-    : { workflowsPath: require.resolve('./workflows') };
-}
-
 /** The billing worker and its schedule (one per task queue, created once, then left alone). */
 export async function createBillingWorker(deps: BillingWorkerDeps): Promise<BillingWorker> {
   const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    ...workflowSource(),
+    ...workflowSource(__dirname, () => require.resolve('./workflows')),
     activities: createBillingActivities(deps.activities),
     maxConcurrentActivityTaskExecutions: 2,
   });
@@ -63,21 +55,10 @@ export function usageScheduleId(taskQueue: string): string {
 export async function ensureUsageSchedule(
   deps: Pick<BillingWorkerDeps, 'client' | 'taskQueue' | 'reportIntervalMs' | 'logger'>,
 ): Promise<void> {
-  try {
-    await deps.client.schedule.create({
-      scheduleId: usageScheduleId(deps.taskQueue),
-      spec: { intervals: [{ every: deps.reportIntervalMs }] },
-      action: {
-        type: 'startWorkflow',
-        workflowType: USAGE_REPORT_WORKFLOW,
-        taskQueue: deps.taskQueue,
-        workflowId: `herald-usage-report:${deps.taskQueue}`,
-      },
-      // A slow run (Stripe down, retrying) is not joined by a second one.
-      policies: { overlap: ScheduleOverlapPolicy.SKIP },
-    });
-    deps.logger.info('usage reporting schedule created', { everyMs: deps.reportIntervalMs });
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-  }
+  await ensureSchedule(deps.client, deps.logger, {
+    scheduleId: usageScheduleId(deps.taskQueue),
+    workflowType: USAGE_REPORT_WORKFLOW,
+    taskQueue: deps.taskQueue,
+    everyMs: deps.reportIntervalMs,
+  });
 }

@@ -1,6 +1,6 @@
 import { loadWorkerConfig } from '@herald/config';
 import { openDatabase, type Database } from '@herald/db';
-import { connectTemporal } from '@herald/temporal';
+import { connectTemporal, temporalTls } from '@herald/temporal';
 import { NativeConnection } from '@temporalio/worker';
 import {
   createLogger,
@@ -37,16 +37,6 @@ async function main(): Promise<void> {
 
   db = await openDatabase(config.database);
   if (registry) deliveryMetrics(registry).setQueueLagSampler(queueLagSampler(db));
-  const tls = config.temporal.tls
-    ? {
-        clientCertPair: {
-          crt: Buffer.from(config.temporal.tls.clientCertPem),
-          key: Buffer.from(config.temporal.tls.clientKeyPem),
-        },
-      }
-    : config.temporal.apiKey
-      ? true
-      : undefined;
   // Temporal may be down when the worker starts (a restart during an outage): keep trying.
   let connection: NativeConnection;
   for (let attempt = 1; ; attempt++) {
@@ -54,7 +44,7 @@ async function main(): Promise<void> {
       connection = await NativeConnection.connect({
         address: config.temporal.address,
         apiKey: config.temporal.apiKey ?? undefined,
-        tls,
+        tls: temporalTls(config.temporal),
       });
       break;
     } catch (error) {

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { OpenTelemetryActivityInboundInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { WorkerConfig } from '@herald/config';
@@ -11,6 +9,8 @@ import {
   RETENTION_SCHEDULE_ID,
   RETENTION_WORKFLOW,
   TemporalDispatcher,
+  ensureSchedule,
+  workflowSource,
 } from '@herald/temporal';
 import { createActivities } from './activities';
 import { WebhookSender } from './http/sender';
@@ -38,14 +38,6 @@ export interface HeraldWorker {
   shutdown(): Promise<void>;
 }
 
-/** The production build ships pre-bundled workflow code; tests and dev bundle on the fly. */
-function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
-  const bundle = join(__dirname, 'workflow-bundle.js');
-  return existsSync(bundle)
-    ? { workflowBundle: { codePath: bundle } }
-    : { workflowsPath: require.resolve('./workflows') };
-}
-
 export async function createWorker(deps: WorkerDeps): Promise<HeraldWorker> {
   const { config, db, logger } = deps;
   const sender = new WebhookSender({
@@ -67,7 +59,8 @@ export async function createWorker(deps: WorkerDeps): Promise<HeraldWorker> {
     connection: deps.connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...workflowSource(),
+    // The production build ships pre-bundled workflow code; tests and dev bundle on the fly.
+    ...workflowSource(__dirname, () => require.resolve('./workflows')),
     activities,
     // A span per activity execution (a no-op while tracing is off), continuing the caller's trace.
     interceptors: {
@@ -102,28 +95,4 @@ export async function createWorker(deps: WorkerDeps): Promise<HeraldWorker> {
       await running;
     },
   };
-}
-
-/** Creates a schedule unless it exists (replicas and restarts share it). */
-export async function ensureSchedule(
-  client: Client,
-  logger: WorkerLogger,
-  spec: { scheduleId: string; workflowType: string; taskQueue: string; everyMs: number },
-): Promise<void> {
-  try {
-    await client.schedule.create({
-      scheduleId: spec.scheduleId,
-      spec: { intervals: [{ every: spec.everyMs }] },
-      action: {
-        type: 'startWorkflow',
-        workflowType: spec.workflowType,
-        taskQueue: spec.taskQueue,
-        workflowId: spec.scheduleId,
-      },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP },
-    });
-    logger.info('schedule created', { scheduleId: spec.scheduleId, everyMs: spec.everyMs });
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-  }
 }

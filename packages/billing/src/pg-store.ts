@@ -1,4 +1,4 @@
-import type { Database } from '@herald/db';
+import { rowsOf, type Database } from '@herald/db';
 import type { BillingStore, BillingTx, SubscriptionVersion, WebhookEventStore } from './store';
 
 /** One closed hour of a tenant's usage: messages summed over the counter shards. */
@@ -156,15 +156,4 @@ export class PgBillingStore implements BillingStore, WebhookEventStore, UsageWat
 /** A BillingTx over the transaction `withSystem` opened. */
 export function billingTx(manager: EntityManager): BillingTx {
   return { query: <T>(sql: string, params: unknown[]) => rowsOf<T>(manager, sql, params) };
-}
-
-/**
- * Rows of any statement. EntityManager.query answers INSERT/UPDATE/DELETE … RETURNING with
- * [rows, rowCount]; the query runner's structured result always has the rows in `records`.
- */
-async function rowsOf<T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  const runner = manager.queryRunner;
-  if (!runner) throw new Error('withSystem queries run inside their transaction');
-  const result = await runner.query(sql, params, true);
-  return result.records as T[];
 }

@@ -5,3 +5,4 @@ export * from './roles';
 export * from './crypto';
 export * from './repositories';
 export * from './notify';
+export * from './rows';

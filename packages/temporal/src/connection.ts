@@ -21,17 +21,7 @@ export async function connectTemporal(
   const connection = Connection.lazy({
     address: options.address,
     apiKey: options.apiKey ?? undefined,
-    tls: options.tls
-      ? {
-          clientCertPair: {
-            crt: Buffer.from(options.tls.clientCertPem),
-            key: Buffer.from(options.tls.clientKeyPem),
-          },
-          serverNameOverride: options.tls.serverNameOverride,
-        }
-      : options.apiKey
-        ? true
-        : undefined,
+    tls: temporalTls(options),
   });
   const client = new Client({
     connection,
@@ -39,4 +29,21 @@ export async function connectTemporal(
     interceptors: { workflow: options.workflowInterceptors ?? [] },
   });
   return { client, connection };
+}
+
+/**
+ * The `tls` option of a Temporal connection (client or worker): mTLS with the client pair, plain
+ * TLS with an API key (Temporal Cloud), or none.
+ */
+export function temporalTls(options: Pick<TemporalConnectionOptions, 'apiKey' | 'tls'>) {
+  if (options.tls) {
+    return {
+      clientCertPair: {
+        crt: Buffer.from(options.tls.clientCertPem),
+        key: Buffer.from(options.tls.clientKeyPem),
+      },
+      serverNameOverride: options.tls.serverNameOverride,
+    };
+  }
+  return options.apiKey ? true : undefined;
 }

@@ -13,7 +13,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '@herald/domain';
-import { validateIdArg } from '../common/validate';
+import { optionalHttpUrl, validateIdArg } from '../common/validate';
 import type { Billing, BillingRedirect, Invoice } from './billing.type';
 
 export interface BillingServiceDeps {
@@ -108,8 +108,8 @@ export class BillingService {
     const page = `${this.deps.publicUrl}/billing`;
     const session = await this.callStripe(() =>
       stripe.createCheckoutSession(tenant, plan, {
-        successUrl: returnUrl('successUrl', urls.successUrl) ?? `${page}?checkout=success`,
-        cancelUrl: returnUrl('cancelUrl', urls.cancelUrl) ?? `${page}?checkout=canceled`,
+        successUrl: optionalHttpUrl('successUrl', urls.successUrl) ?? `${page}?checkout=success`,
+        cancelUrl: optionalHttpUrl('cancelUrl', urls.cancelUrl) ?? `${page}?checkout=canceled`,
       }),
     );
     if (!session.url) throw new HeraldError('Stripe returned a checkout session without a URL');
@@ -126,7 +126,7 @@ export class BillingService {
     return this.callStripe(() =>
       stripe.createBillingPortalSession(
         tenant,
-        returnUrl('returnUrl', returnTo) ?? `${this.deps.publicUrl}/billing`,
+        optionalHttpUrl('returnUrl', returnTo) ?? `${this.deps.publicUrl}/billing`,
       ),
     );
   }
@@ -211,20 +211,4 @@ export class BillingService {
       throw err;
     }
   }
-}
-
-/** A caller-chosen return URL: absolute http(s), or null to use the portal's billing page. */
-function returnUrl(field: string, value: string | null | undefined): string | null {
-  if (value === undefined || value === null || value === '') return null;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ValidationError(`${field} must be an absolute URL`, { field });
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ValidationError(`${field} must use http or https`, { field });
-  }
-  if (value.length > 2048) throw new ValidationError(`${field} is too long`, { field });
-  return url.toString();
 }

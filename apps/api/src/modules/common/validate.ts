@@ -21,6 +21,29 @@ export function optionalText(field: string, value: string | null | undefined, ma
   return value;
 }
 
+/** An optional absolute http(s) URL, e.g. a return URL or a logo; empty means none (null). */
+export function optionalHttpUrl(
+  field: string,
+  value: string | null | undefined,
+  max = 2048,
+): string | null {
+  const text = value?.trim() ?? '';
+  if (text === '') return null;
+  if (text.length > max) {
+    throw new ValidationError(`${field} must be at most ${max} characters`, { field });
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ValidationError(`${field} must be an absolute URL`, { field });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ValidationError(`${field} must use https or http`, { field });
+  }
+  return url.toString();
+}
+
 export function validateRateLimit(field: string, value: number | null | undefined): number | null {
   if (value == null) return null;
   if (!Number.isInteger(value) || value < 1 || value > 100_000) {

@@ -1,7 +1,8 @@
-import { hashToken, newToken, type Database } from '@herald/db';
+import { hashToken, newToken, rowsOf, type Database } from '@herald/db';
 import { newId, NotFoundError, UnauthenticatedError, ValidationError } from '@herald/domain';
 import { PORTAL_SESSION_PREFIX } from '../../auth/authenticator';
 import type { ApplicationService } from '../application/application.service';
+import { optionalHttpUrl } from '../common/validate';
 import type {
   PortalBranding,
   PortalBrandingInput,
@@ -78,13 +79,18 @@ export class PortalService {
     const sessionToken = newToken(PORTAL_SESSION_PREFIX);
     const expiresAt = new Date(Date.now() + this.sessionTtlMs);
     const session = await this.db.withSystem(async (m) => {
-      const rows = (await m.query(
+      const [link] = await rowsOf<{
+        id: string;
+        tenant_id: string;
+        application_id: string;
+        capabilities: string[];
+      }>(
+        m,
         `UPDATE portal_links SET used_at = now()
           WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
           RETURNING id, tenant_id, application_id, capabilities`,
         [hashToken(token)],
-      )) as [{ id: string; tenant_id: string; application_id: string; capabilities: string[] }[]];
-      const link = rows[0]?.[0];
+      );
       if (!link) return null;
       await m.query(
         `INSERT INTO portal_sessions
@@ -183,7 +189,7 @@ export class PortalService {
   async setBranding(tenantId: string, input: PortalBrandingInput): Promise<PortalBranding> {
     const branding: PortalBranding = {
       displayName: optionalText(input.displayName, 'displayName', 80),
-      logoUrl: optionalUrl(input.logoUrl, 'logoUrl'),
+      logoUrl: optionalHttpUrl('logoUrl', input.logoUrl),
       accentColor: optionalText(input.accentColor, 'accentColor', 7),
     };
     if (branding.accentColor !== null && !ACCENT.test(branding.accentColor)) {
@@ -197,10 +203,7 @@ export class PortalService {
   }
 
   private sql<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.db.withSystem(async (m) => {
-      const result = await m.queryRunner!.query(sql, params, true);
-      return result.records as T[];
-    });
+    return this.db.withSystem((m) => rowsOf<T>(m, sql, params));
   }
 }
 
@@ -222,19 +225,4 @@ function optionalText(value: string | null | undefined, field: string, max: numb
     throw new ValidationError(`${field} must be at most ${max} characters`, { field });
   }
   return trimmed;
-}
-
-function optionalUrl(value: string | null | undefined, field: string): string | null {
-  const text = optionalText(value, field, 2048);
-  if (text === null) return null;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new ValidationError(`${field} must be an absolute URL`, { field });
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ValidationError(`${field} must use https or http`, { field });
-  }
-  return url.toString();
 }
