@@ -7,8 +7,6 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import type { ApiConfig } from '@herald/config';
 import type { Database } from '@herald/db';
 import { isHeraldError } from '@herald/domain';
@@ -16,7 +14,14 @@ import { Authenticator } from './auth/authenticator';
 import type { ApiContext } from './context';
 import type { Principal } from './auth/principal';
 import { createErrorFormatter } from './graphql/errors';
-import { depthLimitRule, limitsPlugin } from './graphql/limits';
+import {
+  limitsPlugin,
+  OperationGate,
+  parseOptions,
+  validationRules,
+  type OperationLimits,
+} from './graphql/limits';
+import { createSocketTransport } from './graphql/socket';
 import { buildHeraldSchema } from './graphql/schema';
 import { RateLimiter } from './http/rate-limiter';
 import { portalStatic } from './http/portal-static';
@@ -74,13 +79,6 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
   httpServer.requestTimeout = 60_000;
   httpServer.keepAliveTimeout = 65_000;
 
-  // Subscriptions (live delivery log) over graphql-ws on the same path; the token travels in
-  // connectionParams.authorization since browsers cannot set headers on WebSockets.
-  const wsServer = new WebSocketServer({
-    server: httpServer,
-    path: '/graphql',
-    maxPayload: 64 * 1024,
-  });
   const formatError = createErrorFormatter(logger);
   const formatAll = (errors: readonly GraphQLError[]) =>
     errors.map((error) => {
@@ -90,40 +88,59 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
         extensions: formatted.extensions,
       });
     });
-  const wsCleanup = useServer<{ authorization?: string }, { principal?: Principal | null }>(
-    {
-      schema,
-      // A bad token is refused at connection time (close 4403), not after the first subscribe.
-      onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
-        try {
-          ctx.extra.principal = await authenticator.authenticate(
-            typeof authorization === 'string' ? authorization : undefined,
-          );
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      context: (ctx): ApiContext => ({
-        requestId: randomUUID(),
-        principal: ctx.extra.principal ?? null,
-        bearerToken: null,
-        services,
-        traceparent: null,
-      }),
-      // Subscription errors get the same stable codes and redaction as HTTP ones.
-      onError: (_ctx, _id, _payload, errors) => formatAll(errors),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors?.length ? { ...result, errors: formatAll(result.errors) } : undefined,
-    },
-    wsServer,
-  );
+  // One set of limits for every transport (graphql/limits.ts).
+  const limits: OperationLimits = {
+    maxTokens: config.limits.maxQueryTokens,
+    maxDepth: config.limits.maxQueryDepth,
+    maxAliases: config.limits.maxQueryAliases,
+    maxDirectives: config.limits.maxQueryDirectives,
+    maxComplexity: config.limits.maxQueryComplexity,
+    introspection: config.security.introspection,
+  };
+  const rules = validationRules(limits);
+  const gate = new OperationGate({
+    schema,
+    maxComplexity: limits.maxComplexity,
+    mutationLimiter: new RateLimiter(config.limits.mutationsPerSecond, config.limits.mutationBurst),
+  });
+  const buildContext = (input: {
+    principal: Principal | null;
+    bearerToken: string | null;
+    clientIp: string | null;
+    requestId?: string;
+  }): ApiContext => ({
+    requestId: input.requestId ?? randomUUID(),
+    principal: input.principal,
+    bearerToken: input.bearerToken,
+    clientIp: input.clientIp,
+    services,
+    traceparent: null,
+  });
+
+  // Subscriptions (live delivery log), and any other operation, over graphql-ws on the same
+  // path; the token travels in connectionParams.authorization since browsers cannot set
+  // headers on WebSockets.
+  const sockets = createSocketTransport({
+    httpServer,
+    schema,
+    authenticator,
+    parseOptions: parseOptions(limits),
+    validationRules: rules,
+    gate,
+    maxPayloadBytes: 64 * 1024,
+    recheckMs: config.security.socketRecheckMs,
+    buildContext,
+    formatErrors: formatAll,
+    logger,
+  });
 
   const apollo = new ApolloServer<ApiContext>({
     schema,
     formatError,
-    validationRules: [depthLimitRule(config.limits.maxQueryDepth)],
+    parseOptions: parseOptions(limits),
+    validationRules: rules,
+    // Introspection is governed by the shared rules (NoSchemaIntrospectionCustomRule when
+    // configured off), so that HTTP and WebSocket agree; Apollo must not add its own.
     introspection: true,
     includeStacktraceInErrorResponses: false,
     // main.ts owns signal handling and stops everything in order.
@@ -136,19 +153,12 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
         async serverWillStart() {
           return {
             async drainServer() {
-              await wsCleanup.dispose();
+              await sockets.dispose();
             },
           };
         },
       },
-      limitsPlugin({
-        schema,
-        maxComplexity: config.limits.maxQueryComplexity,
-        mutationLimiter: new RateLimiter(
-          config.limits.mutationsPerSecond,
-          config.limits.mutationBurst,
-        ),
-      }),
+      limitsPlugin(gate),
     ],
   });
   await apollo.start();
@@ -178,7 +188,12 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
         try {
           const principal = await authenticator.authenticate(req.headers.authorization);
           const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
-          return { requestId, principal, bearerToken: bearer, services, traceparent: null };
+          return buildContext({
+            requestId,
+            principal,
+            bearerToken: bearer,
+            clientIp: req.socket.remoteAddress ?? null,
+          });
         } catch (error) {
           if (isHeraldError(error)) {
             throw new GraphQLError(error.message, {

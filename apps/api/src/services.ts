@@ -33,6 +33,8 @@ export interface Services {
   billing: BillingService;
   portal: PortalService;
   events: Pick<DeliveryEventHub, 'subscribe'>;
+  /** Tells open WebSockets to re-check their credentials after one was revoked or changed. */
+  credentials: Pick<Authenticator, 'revoked'>;
 }
 
 export interface ServiceDeps {
@@ -82,6 +84,7 @@ export function createServices({
     billing: createBilling(config, db),
     portal,
     events,
+    credentials: authenticator,
   };
 }
 

@@ -31,6 +31,13 @@ export interface SecurityConfig {
   sessionTtlMs: number;
   /** Lifetime of a consumer portal session (after its one-time link is opened). */
   portalSessionTtlMs: number;
+  /** Schema introspection over HTTP and WebSocket; off by default in production. */
+  introspection: boolean;
+  /**
+   * How often open WebSockets re-check their credential, so a key, session or portal link
+   * revoked on another replica stops working there within this time.
+   */
+  socketRecheckMs: number;
 }
 
 export interface LimitsConfig {
@@ -43,6 +50,10 @@ export interface LimitsConfig {
   mutationBurst: number;
   maxQueryDepth: number;
   maxQueryComplexity: number;
+  /** Lexical tokens in one GraphQL document: bounds parse and validation work. */
+  maxQueryTokens: number;
+  maxQueryAliases: number;
+  maxQueryDirectives: number;
 }
 
 export interface ApiConfig {
@@ -104,6 +115,8 @@ export function readSecurityConfig(r: EnvReader, env: RuntimeEnv): SecurityConfi
     secretRotationGraceMs: r.int('HERALD_SECRET_ROTATION_GRACE_MS', 24 * HOUR_MS),
     sessionTtlMs: r.int('HERALD_SESSION_TTL_MS', 7 * 24 * HOUR_MS, { min: 60_000 }),
     portalSessionTtlMs: r.int('HERALD_PORTAL_SESSION_TTL_MS', HOUR_MS, { min: 60_000 }),
+    introspection: r.bool('HERALD_GRAPHQL_INTROSPECTION', env !== 'production'),
+    socketRecheckMs: r.int('HERALD_SOCKET_RECHECK_MS', 5_000, { min: 100, max: 60_000 }),
   };
 }
 
@@ -117,6 +130,9 @@ export function readLimitsConfig(r: EnvReader): LimitsConfig {
     mutationBurst: r.int('HERALD_RATE_LIMIT_BURST', 4000, { min: 1 }),
     maxQueryDepth: r.int('HERALD_MAX_QUERY_DEPTH', 10, { min: 2, max: 100 }),
     maxQueryComplexity: r.int('HERALD_MAX_QUERY_COMPLEXITY', 5000, { min: 10 }),
+    maxQueryTokens: r.int('HERALD_MAX_QUERY_TOKENS', 2000, { min: 100, max: 100_000 }),
+    maxQueryAliases: r.int('HERALD_MAX_QUERY_ALIASES', 20, { min: 1, max: 1000 }),
+    maxQueryDirectives: r.int('HERALD_MAX_QUERY_DIRECTIVES', 20, { min: 1, max: 1000 }),
   };
 }
 

@@ -247,14 +247,9 @@ describe('query depth and complexity limits (depth 4, complexity 100)', () => {
   ];
 
   it.each(TOO_DEEP)('five levels by %s are refused before anything runs', async (_label, doc) => {
-    const result = await expectRejected(
-      limited,
-      limitedKey,
-      doc,
-      undefined,
-      'GRAPHQL_VALIDATION_FAILED',
-    );
-    expect(result.errors?.[0].message).toMatch(/nested \d+ levels deep; the limit is 4/);
+    const result = await expectRejected(limited, limitedKey, doc, undefined, 'BAD_USER_INPUT');
+    expect(result.errors?.[0].message).toMatch(/depth limit of 4 exceeded, found \d+/);
+    expect(result.errors?.[0].extensions).toMatchObject({ limit: 'depth', max: 4 });
   });
 
   it('four levels are allowed', async () => {

@@ -32,6 +32,7 @@ export class Authenticator {
   private readonly keyCache = new Map<string, CachedKey>();
   private readonly lastTouched = new Map<string, number>();
   private portalSessions: PortalSessionFinder | null = null;
+  private readonly revocationListeners = new Set<(tenantId?: string) => void>();
 
   constructor(
     private readonly db: Database,
@@ -58,11 +59,36 @@ export class Authenticator {
 
   /** Called on revocation so this replica stops accepting the key immediately. */
   evictApiKey(apiKeyId: string): void {
+    let tenantId: string | undefined;
     for (const [hash, entry] of this.keyCache) {
       if (entry.principal.kind === 'apiKey' && entry.principal.apiKeyId === apiKeyId) {
+        tenantId = entry.principal.tenantId;
         this.keyCache.delete(hash);
       }
     }
+    this.revoked(tenantId);
+  }
+
+  /**
+   * Says that credentials of `tenantId` (all tenants when omitted) were revoked or changed
+   * (a key revoked, a session ended, portal sessions revoked, a member removed or re-roled), so
+   * open WebSockets re-check theirs now rather than at their next periodic check.
+   */
+  revoked(tenantId?: string): void {
+    // A role change is one of these too: cached keys of the tenant are read again.
+    for (const [hash, entry] of this.keyCache) {
+      if (
+        tenantId === undefined ||
+        ('tenantId' in entry.principal && entry.principal.tenantId === tenantId)
+      )
+        this.keyCache.delete(hash);
+    }
+    for (const listener of this.revocationListeners) listener(tenantId);
+  }
+
+  onRevoked(listener: (tenantId?: string) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
   }
 
   private isOperatorToken(token: string): boolean {

@@ -39,6 +39,11 @@ export function createErrorFormatter(logger: Logger) {
         extensions: { code: 'BAD_USER_INPUT' },
       };
     }
+    if (typeof formatted.extensions?.limit === 'string') {
+      // A request over one of the query limits (graphql/limits.ts) is bad input, whether a
+      // validation rule or the operation gate found it; Apollo relabels the former.
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+    }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && (PASS_THROUGH.has(code) || PUBLIC_CODES.has(code)))
       return formatted;

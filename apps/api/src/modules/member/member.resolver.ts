@@ -36,12 +36,16 @@ export class MemberResolver {
     @Ctx() ctx: ApiContext,
   ) {
     const actor = requireTenant(ctx.principal, 'manage_members');
-    return toMember(await ctx.services.members.updateRole(actor, id, role));
+    const member = await ctx.services.members.updateRole(actor, id, role);
+    ctx.services.credentials.revoked(actor.tenantId);
+    return toMember(member);
   }
 
   @Mutation(() => ID)
-  removeMember(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
+  async removeMember(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
     const actor = requireTenant(ctx.principal, 'manage_members');
-    return ctx.services.members.remove(actor, id);
+    const removed = await ctx.services.members.remove(actor, id);
+    ctx.services.credentials.revoked(actor.tenantId);
+    return removed;
   }
 }

@@ -31,12 +31,14 @@ export class PortalResolver {
   @Mutation(() => Int, {
     description: 'Ends every consumer portal session and unused link of an application.',
   })
-  revokePortalSessions(
+  async revokePortalSessions(
     @Arg('applicationId', () => ID) applicationId: string,
     @Ctx() ctx: ApiContext,
   ) {
     const { tenantId } = requireTenant(ctx.principal, 'write');
-    return ctx.services.portal.revokeSessions(tenantId, applicationId);
+    const revoked = await ctx.services.portal.revokeSessions(tenantId, applicationId);
+    ctx.services.credentials.revoked(tenantId);
+    return revoked;
   }
 
   @Mutation(() => PortalSession, {

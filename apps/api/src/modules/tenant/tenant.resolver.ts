@@ -64,9 +64,10 @@ export class TenantResolver {
 
   @Mutation(() => Boolean, { description: 'Ends the current session.' })
   async logOut(@Ctx() ctx: ApiContext) {
-    requireSession(ctx.principal);
+    const session = requireSession(ctx.principal);
     if (!ctx.bearerToken) return false;
     await ctx.services.tenants.logOut(ctx.bearerToken);
+    ctx.services.credentials.revoked(session.tenantId);
     return true;
   }
 
