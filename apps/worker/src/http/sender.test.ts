@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateEndpointHeaders } from '@herald/domain';
 import { WebhookSender, type SenderLookup } from './sender';
 
 let server: Server;
@@ -97,6 +98,40 @@ describe('WebhookSender', () => {
     );
     expect(hits).toEqual([]);
     await sender.close();
+  });
+});
+
+describe('WebhookSender, custom headers', () => {
+  it('sends every header the save-time rules accept, byte for byte', async () => {
+    // The same values as the API's endpoint-headers test: whatever passes validateEndpointHeaders
+    // must reach the receiver unchanged, or attempts would fail after a successful save.
+    const custom = {
+      Authorization: 'Bearer eyJhbGciOi.J9-_~+/=',
+      'X-Empty': '',
+      'X-Inner-Tab': 'a\tb c',
+      'X-Ascii': '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~',
+      "x!#$%&'*+-.^_`|~9": 'v',
+    };
+    expect(validateEndpointHeaders(custom)).toEqual(custom);
+    let raw: string[] = [];
+    const receiver = createServer((req, res) => {
+      raw = req.rawHeaders;
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const sender = allowLoopback();
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+      const result = await sender.post(url, custom, '{}');
+      expect(result).toMatchObject({ status: 204, errorKind: null });
+      const got = new Map<string, string>();
+      for (let i = 0; i < raw.length; i += 2) got.set(raw[i], raw[i + 1]);
+      for (const [name, value] of Object.entries(custom)) expect(got.get(name), name).toBe(value);
+    } finally {
+      await sender.close();
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 });
 
