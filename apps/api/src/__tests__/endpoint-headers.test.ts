@@ -119,3 +119,97 @@ describe('custom header validation at save', () => {
     expect(created.createEndpoint.headers).toEqual(GOOD);
   });
 });
+
+describe('custom header values are write-only', () => {
+  const HEADERS = { Authorization: 'Bearer receiver-credential-123', 'X-Team': 'core' };
+  const MASKED = { Authorization: '[redacted]', 'X-Team': '[redacted]' };
+  const READ = `query($id: ID!, $a: String!) {
+    endpoint(id: $id) { headers }
+    endpoints(application: $a) { nodes { id headers } } }`;
+  let ownerSession: string;
+  let app: string;
+  let endpointId: string;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    ownerSession = (
+      await api.ok(
+        `mutation { signUp(email: "owner@headers.test", password: "owner password 1", tenantName: "Masks") { token } }`,
+      )
+    ).signUp.token;
+    app = (
+      await api.ok(`mutation { createApplication(input: { name: "M" }) { id } }`, {}, ownerSession)
+    ).createApplication.id;
+    endpointId = (
+      await api.ok(
+        CREATE,
+        { input: { application: app, url: 'http://127.0.0.1:9/m', headers: HEADERS } },
+        ownerSession,
+      )
+    ).createEndpoint.id;
+    for (const role of ['viewer', 'developer', 'admin']) {
+      tokens[`${role} key`] = (
+        await api.ok(
+          `mutation($n: String!) { createApiKey(input: { name: $n, role: ${role} }) { key } }`,
+          { n: role },
+          ownerSession,
+        )
+      ).createApiKey.key;
+    }
+    const invite = await api.ok(
+      `mutation { inviteMember(email: "viewer@headers.test", role: viewer) { invitationToken } }`,
+      {},
+      ownerSession,
+    );
+    tokens['viewer session'] = (
+      await api.ok(
+        `mutation($t: String!) { acceptInvitation(token: $t, password: "viewer password 1") { token } }`,
+        { t: invite.inviteMember.invitationToken },
+      )
+    ).acceptInvitation.token;
+    for (const [label, caps] of [
+      ['READ portal session', ['READ']],
+      ['WRITE portal session', ['READ', 'WRITE']],
+    ] as const) {
+      const { token } = (await api.ok(PORTAL_LINK, { a: app, c: caps }, ownerSession))
+        .createPortalSession;
+      tokens[label] = (await api.ok(EXCHANGE, { t: token })).exchangePortalToken.sessionToken;
+    }
+  });
+
+  it.each(['viewer key', 'viewer session', 'READ portal session'])(
+    '%s: names shown, values masked',
+    async (label) => {
+      const data = await api.ok(READ, { id: endpointId, a: app }, tokens[label]);
+      expect(data.endpoint.headers).toEqual(MASKED);
+      expect(data.endpoints.nodes).toEqual([{ id: endpointId, headers: MASKED }]);
+      expect(JSON.stringify(data)).not.toContain('receiver-credential-123');
+    },
+  );
+
+  it.each(['developer key', 'admin key', 'WRITE portal session'])(
+    '%s: values shown, as it could change them anyway',
+    async (label) => {
+      const data = await api.ok(READ, { id: endpointId, a: app }, tokens[label]);
+      expect(data.endpoint.headers).toEqual(HEADERS);
+      expect(data.endpoints.nodes).toEqual([{ id: endpointId, headers: HEADERS }]);
+    },
+  );
+
+  it('an editor saving what it read keeps the values', async () => {
+    // The dashboard's form sends back every header it was shown; for writers that is the values.
+    const token = tokens['WRITE portal session'];
+    const read = (await api.ok(READ, { id: endpointId, a: app }, token)).endpoint.headers;
+    const saved = await api.ok(
+      UPDATE,
+      { id: endpointId, input: { headers: { ...read, 'X-New': '1' } } },
+      token,
+    );
+    expect(saved.updateEndpoint.headers).toEqual({ ...HEADERS, 'X-New': '1' });
+    const rows = await api.db.withSystem((m) =>
+      m.query(`SELECT headers FROM endpoints WHERE id = $1`, [endpointId]),
+    );
+    expect(rows[0].headers).toEqual({ ...HEADERS, 'X-New': '1' });
+    await api.ok(UPDATE, { id: endpointId, input: { headers: HEADERS } }, token);
+  });
+});
