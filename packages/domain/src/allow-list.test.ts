@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkResolvedAddresses,
   EMPTY_ALLOW_LIST,
   isAddressAllowed,
   isHostAllowListed,
@@ -177,6 +178,46 @@ describe('isHostAllowListed', () => {
   it('refuses malformed names', () => {
     expect(isHostAllowListed('', list)).toBe(false);
     expect(isHostAllowListed('a b.svc.cluster.local', list)).toBe(false);
+  });
+});
+
+describe('checkResolvedAddresses', () => {
+  // The operator allowed one loopback address and two names; the names resolving elsewhere in
+  // 127/8 must not reach those other addresses.
+  const list = parseAllowList(['127.0.0.1/32', 'allowed.example.test', '*.wild.example.test']);
+
+  it('checks the addresses of an allow-listed name against the CIDR entries', () => {
+    expect(isHostAllowListed('allowed.example.test', list)).toBe(true);
+    expect(isHostAllowListed('x.wild.example.test', list)).toBe(true);
+    expect(checkResolvedAddresses(['127.0.0.2'], list)).toEqual({
+      allowed: false,
+      address: '127.0.0.2',
+      class: 'loopback',
+    });
+    expect(checkResolvedAddresses(['127.0.0.1'], list)).toEqual({ allowed: true });
+  });
+
+  it('allows public addresses and refuses every other class outside a CIDR entry', () => {
+    expect(checkResolvedAddresses(['8.8.8.8', '2606:4700::1111'], list)).toEqual({
+      allowed: true,
+    });
+    for (const address of ['10.0.0.1', '169.254.169.254', '::1', '::ffff:127.0.0.2', 'fd00::1']) {
+      expect(checkResolvedAddresses([address], list).allowed, address).toBe(false);
+    }
+  });
+
+  it('refuses when any one address is refused, and when there is none', () => {
+    expect(checkResolvedAddresses(['127.0.0.1', '8.8.8.8', '192.168.1.1'], list)).toMatchObject({
+      allowed: false,
+      address: '192.168.1.1',
+      class: 'private',
+    });
+    expect(checkResolvedAddresses([], list)).toEqual({
+      allowed: false,
+      address: null,
+      class: 'invalid',
+    });
+    expect(checkResolvedAddresses(['not-an-ip'], list).allowed).toBe(false);
   });
 });
 

@@ -5,7 +5,7 @@ import { cidrContains, parseCidr, parseIp, type Cidr, type ParsedIp } from './ip
 /**
  * The operator's exceptions to the SSRF rules, e.g. `127.0.0.0/8` for local development or
  * `*.svc.cluster.local` for in-cluster receivers. A hostname entry only lets the name past the URL
- * check; the addresses it resolves to are checked again at connect time and need a CIDR entry
+ * check; the addresses it resolves to, at save time and again at connect time, need a CIDR entry
  * unless they are public, so DNS cannot widen what the operator allowed.
  */
 export interface AllowList {
@@ -86,6 +86,30 @@ export function isAddressAllowed(
   return { allowed, class: addressClass };
 }
 
+export type ResolvedAddressesVerdict =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly address: string | null; readonly class: AddressClass };
+
+/**
+ * Whether Herald may connect to a host name that resolved to `addresses`, at save time and again
+ * at connect time. The name itself plays no part: a hostname entry in the allow-list only lifts
+ * the name rules of checkEndpointUrl (internal zones, single labels), never the address rules,
+ * or anyone controlling that name's DNS (or a wildcard entry's zone) could point it at
+ * 127.0.0.1, a private network or the metadata service. Every address must pass, since the
+ * connection may use any of them; an empty answer has nothing that could.
+ */
+export function checkResolvedAddresses(
+  addresses: readonly string[],
+  allowList: AllowList = EMPTY_ALLOW_LIST,
+): ResolvedAddressesVerdict {
+  if (addresses.length === 0) return { allowed: false, address: null, class: 'invalid' };
+  for (const address of addresses) {
+    const verdict = isAddressAllowed(address, allowList);
+    if (!verdict.allowed) return { allowed: false, address, class: verdict.class };
+  }
+  return { allowed: true };
+}
+
 /**
  * IPv4-mapped addresses also match IPv4 entries, since the socket reaches that IPv4 address.
  * Other embeddings (NAT64, 6to4) go through a translator and only match IPv6 entries.
@@ -100,7 +124,11 @@ function cidrContainsAddress(entry: Cidr, ip: ParsedIp): boolean {
   );
 }
 
-/** Whether a URL host is named by the allow-list: an IP literal by a CIDR, a name by name or suffix. */
+/**
+ * Whether a URL host is named by the allow-list: an IP literal by a CIDR, a name by name or suffix.
+ * For a name this only decides the name rules; its addresses still go through
+ * checkResolvedAddresses.
+ */
 export function isHostAllowListed(host: string, allowList: AllowList = EMPTY_ALLOW_LIST): boolean {
   const ip = parseIp(host);
   if (ip) return allowList.cidrs.some((entry) => cidrContainsAddress(entry, ip));

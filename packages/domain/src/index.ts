@@ -9,3 +9,4 @@ export * from './filter-match';
 export * from './retry';
 export * from './event-type';
 export * from './roles';
+export * from './endpoint-headers';

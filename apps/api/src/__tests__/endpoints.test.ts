@@ -195,3 +195,79 @@ describe('SSRF guard at save time (loopback not allow-listed)', () => {
     expect(count[0].n).toBe(0);
   });
 });
+
+describe('SSRF guard at save time, allow-listed names', () => {
+  // The names are allow-listed, but only 127.0.0.1 is: a name resolving to 127.0.0.2 is refused.
+  const ALLOW_LIST = '127.0.0.1/32,allowed.example.test,*.wild.example.test';
+  const HOSTS = ['allowed.example.test', 'x.wild.example.test'];
+
+  async function startWith(zone: Record<string, string>) {
+    const named = await startTestApi(
+      { HERALD_SSRF_ALLOWLIST: ALLOW_LIST },
+      {
+        resolveHost: async (host) => {
+          if (!zone[host]) throw new Error(`ENOTFOUND ${host}`);
+          return [zone[host]];
+        },
+      },
+    );
+    const { apiKey } = await named.createTenant();
+    const app = (
+      await named.ok(`mutation { createApplication(input: { name: "N" }) { id } }`, {}, apiKey)
+    ).createApplication.id;
+    return { named, apiKey, app };
+  }
+
+  it('refuses names resolving to a non-public address outside the CIDR entries', async () => {
+    const { named, apiKey, app } = await startWith(
+      Object.fromEntries(HOSTS.map((host) => [host, '127.0.0.2'])),
+    );
+    try {
+      const accepted = await named.ok(
+        CREATE_ENDPOINT,
+        { input: { application: app, url: 'http://127.0.0.1:9/ok' } },
+        apiKey,
+      );
+      for (const host of HOSTS) {
+        const url = `http://${host}:9/hook`;
+        const created = await named.gql(
+          CREATE_ENDPOINT,
+          { input: { application: app, url } },
+          apiKey,
+        );
+        expect(codeOf(created), url).toBe('BAD_USER_INPUT');
+        expect(created.errors?.[0].extensions).toMatchObject({
+          field: 'url',
+          reason: 'ADDRESS_NOT_ALLOWED',
+        });
+        const updated = await named.gql(
+          `mutation($id: ID!, $url: String!) { updateEndpoint(id: $id, input: { url: $url }) { url } }`,
+          { id: accepted.createEndpoint.id, url },
+          apiKey,
+        );
+        expect(updated.errors?.[0].extensions?.reason, url).toBe('ADDRESS_NOT_ALLOWED');
+      }
+    } finally {
+      await named.stop();
+    }
+  });
+
+  it('accepts them when they resolve inside a CIDR entry', async () => {
+    const { named, apiKey, app } = await startWith(
+      Object.fromEntries(HOSTS.map((host) => [host, '127.0.0.1'])),
+    );
+    try {
+      for (const host of HOSTS) {
+        const url = `http://${host}:9/hook`;
+        const created = await named.ok(
+          CREATE_ENDPOINT,
+          { input: { application: app, url } },
+          apiKey,
+        );
+        expect(created.createEndpoint.url).toBe(url);
+      }
+    } finally {
+      await named.stop();
+    }
+  });
+});

@@ -74,6 +74,17 @@ export function requireScope(principal: Principal | null, action: 'read' | 'writ
   return { tenantId: requireTenant(principal, action).tenantId, applicationId: null };
 }
 
+/**
+ * Whether the caller may change what it reads (the check requireScope(…, 'write') makes), for
+ * fields that only writers see in full.
+ */
+export function mayWrite(principal: Principal | null): boolean {
+  if (principal?.kind === 'portal') return principal.capabilities.includes('WRITE');
+  if (principal?.kind === 'apiKey' || principal?.kind === 'session')
+    return can(principal.role, 'write');
+  return false;
+}
+
 export function requirePortal(principal: Principal | null): PortalPrincipal {
   if (!principal) throw new UnauthenticatedError();
   if (principal.kind !== 'portal') {

@@ -1,4 +1,4 @@
-import { checkHeaderName } from '../lib/json-checks';
+import { checkHeaderName, checkHeaderValue } from '../lib/json-checks';
 import { Button } from './ui';
 
 export type Pair = { name: string; value: string };
@@ -17,7 +17,8 @@ export function headerProblems(pairs: Pair[]): string[] {
     if (problem) problems.push(`Row ${i + 1}: ${problem}`);
     if (seen.has(p.name.toLowerCase())) problems.push(`Row ${i + 1}: ${p.name} is given twice`);
     seen.add(p.name.toLowerCase());
-    if (/[\r\n]/.test(p.value)) problems.push(`Row ${i + 1}: the value must be a single line`);
+    const valueProblem = checkHeaderValue(p.value);
+    if (valueProblem) problems.push(`Row ${i + 1}: ${valueProblem}`);
   });
   if (pairs.length > 20) problems.push('At most 20 custom headers');
   return problems;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkEndpointUrl,
   checkHeaderName,
+  checkHeaderValue,
   checkJsonSchema,
   checkPayloadFilter,
   parseJson,
@@ -103,6 +104,14 @@ describe('headers and URLs', () => {
     expect(checkHeaderName('Webhook-Signature')).toMatch(/set by Herald/);
     expect(checkHeaderName('content-type')).toMatch(/set by Herald/);
     expect(checkHeaderName('X-Herald-Trace')).toMatch(/set by Herald/);
+    expect(checkHeaderName('Content-Encoding')).toMatch(/set by Herald/);
+  });
+
+  it('checks header values as the API does', () => {
+    expect(checkHeaderValue('Bearer abc')).toBeNull();
+    expect(checkHeaderValue('')).toBeNull();
+    for (const bad of ['café', '€', 'a\r\nb', 'a\u0000', ' lead', 'trail ', 'v'.repeat(1025)])
+      expect(checkHeaderValue(bad), bad).not.toBeNull();
   });
 
   it('asks for an absolute http(s) URL without credentials', () => {

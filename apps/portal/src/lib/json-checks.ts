@@ -178,13 +178,26 @@ export function checkPayloadFilter(filter: unknown, path = 'filter'): string[] {
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const RESERVED_HEADERS =
-  /^(webhook-.*|x-herald-.*|host|content-length|content-type|transfer-encoding|connection|keep-alive|upgrade|te|trailer|proxy-.*|expect|user-agent)$/i;
+  /^(webhook-.*|x-herald-.*|host|content-length|content-type|content-encoding|transfer-encoding|connection|keep-alive|upgrade|http2-settings|te|trailer|proxy-.*|expect|user-agent)$/i;
 
 /** Problems of a custom header name; Herald sets the signing and framing headers itself. */
 export function checkHeaderName(name: string): string | null {
   if (!name) return 'Header name is required';
   if (name.length > 64 || !HEADER_NAME.test(name)) return `"${name}" is not a valid header name`;
   if (RESERVED_HEADERS.test(name)) return `"${name}" is set by Herald and cannot be overridden`;
+  return null;
+}
+
+/**
+ * Problems of a custom header value, as the API judges them (validateEndpointHeaders): printable
+ * ASCII and tabs only, since HTTP cannot carry the rest as typed, and no surrounding whitespace,
+ * which HTTP would strip.
+ */
+export function checkHeaderValue(value: string): string | null {
+  if (value.length > 1024) return 'The value must be at most 1024 characters';
+  if (!/^[\t\x20-\x7e]*$/.test(value))
+    return 'The value may only contain printable ASCII (no line breaks, accents or symbols like €)';
+  if (/^[\t ]|[\t ]$/.test(value)) return 'The value must not start or end with a space';
   return null;
 }
 

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebhookSender } from './sender';
+import { validateEndpointHeaders } from '@herald/domain';
+import { WebhookSender, type SenderLookup } from './sender';
 
 let server: Server;
 let base: string;
@@ -96,6 +97,152 @@ describe('WebhookSender', () => {
       'ssrf',
     );
     expect(hits).toEqual([]);
+    await sender.close();
+  });
+});
+
+describe('WebhookSender, custom headers', () => {
+  it('sends every header the save-time rules accept, byte for byte', async () => {
+    // The same values as the API's endpoint-headers test: whatever passes validateEndpointHeaders
+    // must reach the receiver unchanged, or attempts would fail after a successful save.
+    const custom = {
+      Authorization: 'Bearer eyJhbGciOi.J9-_~+/=',
+      'X-Empty': '',
+      'X-Inner-Tab': 'a\tb c',
+      'X-Ascii': '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~',
+      "x!#$%&'*+-.^_`|~9": 'v',
+    };
+    expect(validateEndpointHeaders(custom)).toEqual(custom);
+    let raw: string[] = [];
+    const receiver = createServer((req, res) => {
+      raw = req.rawHeaders;
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const sender = allowLoopback();
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+      const result = await sender.post(url, custom, '{}');
+      expect(result).toMatchObject({ status: 204, errorKind: null });
+      const got = new Map<string, string>();
+      for (let i = 0; i < raw.length; i += 2) got.set(raw[i], raw[i + 1]);
+      for (const [name, value] of Object.entries(custom)) expect(got.get(name), name).toBe(value);
+    } finally {
+      await sender.close();
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
+  });
+});
+
+describe('WebhookSender, allow-listed names', () => {
+  // Linux routes all of 127/8 to lo, so 127.0.0.2 stands for "an address the operator did not
+  // allow" while the allow-list only names 127.0.0.1.
+  const ALLOW_LIST = ['127.0.0.1/32', 'allowed.example.test', '*.wild.example.test'];
+  let receiver: Server;
+  /** On 127.0.0.1 and the same port, for what the operator did allow. */
+  let allowed: Server;
+  const received: string[] = [];
+  let port: number;
+
+  const listen = (server: Server, listenPort: number, host: string) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listenPort, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  const close = (server: Server) =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+
+  beforeAll(async () => {
+    // Closing each connection makes the next request look the name up again.
+    receiver = createServer((req, res) => {
+      received.push(`${req.socket.localAddress} ${req.headers.host}`);
+      res.writeHead(200, { connection: 'close' }).end('ok');
+    });
+    allowed = createServer((_req, res) => res.writeHead(204, { connection: 'close' }).end());
+    // The rebinding test needs one port free on both addresses; retry if 127.0.0.1 has it taken.
+    for (let attempt = 0; ; attempt++) {
+      await listen(receiver, 0, '127.0.0.2');
+      port = (receiver.address() as AddressInfo).port;
+      try {
+        await listen(allowed, port, '127.0.0.1');
+        return;
+      } catch (error) {
+        await close(receiver);
+        if (attempt === 4) throw error;
+      }
+    }
+  });
+  afterAll(async () => {
+    await close(receiver);
+    await close(allowed);
+  });
+
+  /** A resolver answering from a table that a test may change between requests. */
+  function zone(table: Record<string, string>): SenderLookup {
+    return (hostname, _options, callback) => {
+      const address = table[hostname];
+      if (!address) {
+        const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+          code: 'ENOTFOUND',
+        });
+        return callback(error, []);
+      }
+      callback(null, [{ address, family: 4 }]);
+    };
+  }
+
+  const senderWith = (lookup: SenderLookup, allowList = ALLOW_LIST) =>
+    new WebhookSender({
+      timeoutMs: 1_000,
+      excerptBytes: 4096,
+      allowList,
+      connectionsPerOrigin: 1,
+      lookup,
+    });
+
+  it('reaches the receiver when its address is allow-listed (the control case)', async () => {
+    received.length = 0;
+    const sender = senderWith(zone({ 'allowed.example.test': '127.0.0.2' }), [
+      ...ALLOW_LIST,
+      '127.0.0.2/32',
+    ]);
+    const result = await sender.post(`http://allowed.example.test:${port}/`, {}, '{}');
+    expect(result).toMatchObject({ status: 200, errorKind: null });
+    expect(received).toEqual([`127.0.0.2 allowed.example.test:${port}`]);
+    await sender.close();
+  });
+
+  it('refuses an allow-listed name resolving to an address outside the CIDR entries', async () => {
+    received.length = 0;
+    const sender = senderWith(
+      zone({ 'allowed.example.test': '127.0.0.2', 'x.wild.example.test': '127.0.0.2' }),
+    );
+    for (const host of ['allowed.example.test', 'x.wild.example.test']) {
+      const result = await sender.post(`http://${host}:${port}/`, {}, '{}');
+      expect(result, host).toMatchObject({ status: null, errorKind: 'ssrf' });
+    }
+    expect(received).toEqual([]);
+    await sender.close();
+  });
+
+  it('refuses at send time a name that was rebound after it was checked', async () => {
+    // The API saw 127.0.0.1 when the endpoint was saved; by delivery time DNS says 127.0.0.2.
+    const table: Record<string, string> = { 'allowed.example.test': '127.0.0.1' };
+    received.length = 0;
+    const sender = senderWith(zone(table));
+    const first = await sender.post(`http://allowed.example.test:${port}/`, {}, '{}');
+    expect(first).toMatchObject({ status: 204, errorKind: null });
+    table['allowed.example.test'] = '127.0.0.2';
+    const second = await sender.post(`http://allowed.example.test:${port}/`, {}, '{}');
+    expect(second).toMatchObject({ status: null, errorKind: 'ssrf' });
+    expect(received).toEqual([]);
     await sender.close();
   });
 });

@@ -1,8 +1,8 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { Agent, errors as undiciErrors } from 'undici';
 import {
+  checkResolvedAddresses,
   isAddressAllowed,
-  isHostAllowListed,
   parseAllowList,
   parseIp,
   type AllowList,
@@ -28,7 +28,19 @@ export interface SenderOptions {
   allowList: string[];
   /** Sockets kept per origin. */
   connectionsPerOrigin: number;
+  /** Name resolution; the system resolver unless a test passes its own zone. */
+  lookup?: SenderLookup;
 }
+
+/** `dns.lookup` with `all: true`: every address of a name, each of which the guard checks. */
+export type SenderLookup = (
+  hostname: string,
+  options: LookupAllOptions,
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+const systemLookup: SenderLookup = (hostname, options, callback) =>
+  dnsLookup(hostname, options, callback);
 
 class SsrfRefusal extends Error {
   readonly code = 'HERALD_SSRF';
@@ -46,6 +58,7 @@ export class WebhookSender {
   constructor(private readonly options: SenderOptions) {
     this.allowList = parseAllowList(options.allowList);
     const allowList = this.allowList;
+    const resolve = options.lookup ?? systemLookup;
     this.agent = new Agent({
       connections: options.connectionsPerOrigin,
       keepAliveTimeout: 30_000,
@@ -55,16 +68,19 @@ export class WebhookSender {
       connectTimeout: Math.min(options.timeoutMs, 10_000),
       connect: {
         lookup(hostname, lookupOptions, callback) {
-          dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
+          resolve(hostname, { ...lookupOptions, all: true }, (error, list) => {
             if (error) return callback(error, '', 4);
-            const list = addresses as unknown as LookupAddress[];
-            const hostAllowed = isHostAllowListed(hostname, allowList);
-            const refused = hostAllowed
-              ? undefined
-              : list.find((a) => !isAddressAllowed(a.address, allowList).allowed);
-            if (refused) {
+            // An allow-listed name gets no pass here: its addresses need a CIDR entry unless
+            // public, whoever controls its DNS (see checkResolvedAddresses).
+            const verdict = checkResolvedAddresses(
+              list.map((a) => a.address),
+              allowList,
+            );
+            if (!verdict.allowed) {
               return callback(
-                new SsrfRefusal(`${hostname} resolved to a disallowed address`),
+                new SsrfRefusal(
+                  `${hostname} resolved to a ${verdict.class} address, which is not allowed`,
+                ),
                 '',
                 4,
               );

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ValidationError } from '@herald/domain';
-import { requireScope } from '../../auth/principal';
+import { mayWrite, requireScope } from '../../auth/principal';
+import { JSONObjectScalar } from '../common/scalars';
 import { assertInScope } from '../portal/scope';
 import type { ApiContext } from '../../context';
 import { toConnection } from '../common/connection';
@@ -16,6 +17,7 @@ import {
   EndpointConnection,
   EndpointSecret,
   EndpointStats,
+  headersFor,
   toEndpoint,
 } from './endpoint.type';
 
@@ -110,6 +112,16 @@ export class EndpointResolver {
       toPageArgs(args, 'ep'),
     );
     return toConnection(page, toEndpoint);
+  }
+
+  @FieldResolver(() => JSONObjectScalar, {
+    description:
+      'Custom headers sent with every delivery. Values are shown only to callers that may change ' +
+      'the endpoint (developer and above, WRITE portal sessions); others get "[redacted]".',
+  })
+  headers(@Root() endpoint: Endpoint, @Ctx() ctx: ApiContext): Record<string, string> {
+    // The endpoint was reached through a scope-checked query; this only decides what it shows.
+    return headersFor(endpoint, mayWrite(ctx.principal));
   }
 
   @FieldResolver(() => EndpointStats, { description: 'Counts since `since` (default: last 24 h).' })

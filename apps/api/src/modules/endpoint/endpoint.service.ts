@@ -10,17 +10,12 @@ import {
   type SecretCipher,
   type TenantTx,
 } from '@herald/db';
-import { NotFoundError, ValidationError } from '@herald/domain';
+import { NotFoundError, validateEndpointHeaders, ValidationError } from '@herald/domain';
 import { generateSecret, parseSecret } from '@herald/signing';
 import { findOrThrow as findApplication } from '../application/application.service';
 import { optionalText, validateIdArg, validateRateLimit } from '../common/validate';
 import type { CreateEndpointInput, UpdateEndpointInput } from './endpoint.input';
-import {
-  checkPayloadFilter,
-  validateChannels,
-  validateEventTypeFilter,
-  validateHeaders,
-} from './endpoint.validate';
+import { checkPayloadFilter, validateChannels, validateEventTypeFilter } from './endpoint.validate';
 import type { EndpointUrlGuard } from './url-guard';
 
 export interface RevealedSecret {
@@ -46,7 +41,8 @@ export class EndpointService {
       eventTypes: validateEventTypeFilter(input.eventTypes),
       channels: validateChannels(input.channels),
       payloadFilter: checkPayloadFilter(input.payloadFilter),
-      headers: validateHeaders(input.headers),
+      // The same rule for API keys, dashboard sessions and consumer portal sessions.
+      headers: validateEndpointHeaders(input.headers),
       rateLimitPerSecond: validateRateLimit('rateLimitPerSecond', input.rateLimitPerSecond),
       fifo: input.fifo ?? false,
     };
@@ -74,7 +70,7 @@ export class EndpointService {
     if (input.channels !== undefined) changes.channels = validateChannels(input.channels);
     if (input.payloadFilter !== undefined)
       changes.payloadFilter = checkPayloadFilter(input.payloadFilter);
-    if (input.headers !== undefined) changes.headers = validateHeaders(input.headers);
+    if (input.headers !== undefined) changes.headers = validateEndpointHeaders(input.headers);
     if (input.rateLimitPerSecond !== undefined) {
       changes.rateLimitPerSecond = validateRateLimit(
         'rateLimitPerSecond',

@@ -23,8 +23,11 @@ export class Endpoint {
   @Field(() => [String], { nullable: true, description: 'null: every channel.' })
   channels!: string[] | null;
   @Field(() => JSONObjectScalar, { nullable: true }) payloadFilter!: Record<string, unknown> | null;
-  @Field(() => JSONObjectScalar, { description: 'Custom headers sent with every delivery.' })
-  headers!: Record<string, string>;
+  /**
+   * Not a GraphQL field: the `headers` field resolver decides per caller what of it to show, so
+   * a value (often a receiver's credential) can only leave through that one check.
+   */
+  headerValues!: Record<string, string>;
   @Field(() => Int, { nullable: true }) rateLimitPerSecond!: number | null;
   @Field({ description: 'Deliver strictly in order, one at a time.' }) fifo!: boolean;
   @Field() disabled!: boolean;
@@ -42,6 +45,21 @@ export class EndpointSecret {
   expiresAt!: Date | null;
 }
 
+export const MASKED_HEADER_VALUE = '[redacted]';
+
+/**
+ * Custom header values are write-only for callers that may not change the endpoint, as signing
+ * secrets are: they are typically the receiver's credentials (`Authorization: Bearer …`).
+ * Writers see them, since they need them to edit the headers and could in any case point the
+ * endpoint at a receiver of their own and read them there.
+ */
+export function headersFor(endpoint: Endpoint, canWrite: boolean): Record<string, string> {
+  if (canWrite) return endpoint.headerValues;
+  return Object.fromEntries(
+    Object.keys(endpoint.headerValues).map((name) => [name, MASKED_HEADER_VALUE]),
+  );
+}
+
 export const EndpointConnection = ConnectionType(Endpoint, 'Endpoint');
 
 export function toEndpoint(e: EndpointEntity): Endpoint {
@@ -53,7 +71,7 @@ export function toEndpoint(e: EndpointEntity): Endpoint {
     eventTypes: e.eventTypes,
     channels: e.channels,
     payloadFilter: e.payloadFilter,
-    headers: e.headers,
+    headerValues: e.headers,
     rateLimitPerSecond: e.rateLimitPerSecond,
     fifo: e.fifo,
     disabled: e.disabledAt !== null,

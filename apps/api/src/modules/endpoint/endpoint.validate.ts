@@ -6,67 +6,6 @@ import {
   ValidationError,
 } from '@herald/domain';
 
-const MAX_HEADERS = 20;
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/;
-/** Headers we set ourselves or that would break HTTP framing; tenants may not override them. */
-const RESERVED_HEADERS = new Set([
-  'host',
-  'content-length',
-  'content-type',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'te',
-  'trailer',
-  'proxy-authorization',
-  'proxy-connection',
-  'expect',
-  'user-agent',
-]);
-
-export function validateHeaders(
-  value: Record<string, unknown> | null | undefined,
-): Record<string, string> {
-  if (value == null) return {};
-  const entries = Object.entries(value);
-  if (entries.length > MAX_HEADERS) {
-    throw new ValidationError(`At most ${MAX_HEADERS} custom headers`, { field: 'headers' });
-  }
-  const out: Record<string, string> = {};
-  for (const [name, v] of entries) {
-    const lower = name.toLowerCase();
-    if (!HEADER_NAME.test(name)) {
-      throw new ValidationError(`"${name}" is not a valid header name`, { field: 'headers' });
-    }
-    if (
-      RESERVED_HEADERS.has(lower) ||
-      lower.startsWith('webhook-') ||
-      lower.startsWith('x-herald-')
-    ) {
-      throw new ValidationError(`Header ${name} is set by Herald and cannot be overridden`, {
-        field: 'headers',
-      });
-    }
-    if (typeof v !== 'string' || v.length > 1024 || /[\r\n\u0000]/.test(v)) {
-      throw new ValidationError(
-        `Header ${name} must be a single-line string of at most 1024 characters`,
-        {
-          field: `headers.${name}`,
-        },
-      );
-    }
-    if (lower in lowerKeys(out))
-      throw new ValidationError(`Header ${name} given twice`, { field: 'headers' });
-    out[name] = v;
-  }
-  return out;
-}
-
-function lowerKeys(o: Record<string, string>): Record<string, true> {
-  return Object.fromEntries(Object.keys(o).map((k) => [k.toLowerCase(), true]));
-}
-
 export function validateEventTypeFilter(value: string[] | null | undefined): string[] | null {
   if (value == null || value.length === 0) return null;
   if (value.length > 200)

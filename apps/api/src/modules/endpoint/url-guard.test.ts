@@ -59,3 +59,33 @@ describe('EndpointUrlGuard', () => {
     expect(await reason(dev, 'https://sneaky.example.com/')).toBe('ADDRESS_NOT_ALLOWED');
   });
 });
+
+describe('EndpointUrlGuard, allow-listed names', () => {
+  const allowList = ['127.0.0.1/32', 'allowed.example.test', '*.wild.example.test'];
+  const guardFor = (address: string) =>
+    new EndpointUrlGuard({ allowHttp: true, allowList }, async (host) => {
+      if (host === 'allowed.example.test' || host === 'x.wild.example.test') return [address];
+      throw new Error('ENOTFOUND');
+    });
+
+  it('still checks what an allow-listed name resolves to', async () => {
+    const guard = guardFor('127.0.0.2');
+    expect(await reason(guard, 'http://allowed.example.test/')).toBe('ADDRESS_NOT_ALLOWED');
+    expect(await reason(guard, 'http://x.wild.example.test/')).toBe('ADDRESS_NOT_ALLOWED');
+  });
+
+  it('accepts an allow-listed name resolving inside a CIDR entry', async () => {
+    const guard = guardFor('127.0.0.1');
+    expect(await reason(guard, 'http://allowed.example.test/')).toBeUndefined();
+    expect(await reason(guard, 'http://x.wild.example.test/')).toBeUndefined();
+  });
+
+  it('lifts the name rules for an allow-listed internal name, not the address rules', async () => {
+    const guard = new EndpointUrlGuard(
+      { allowHttp: true, allowList: ['hooks.internal', '10.1.0.0/16'] },
+      async (host) => (host === 'hooks.internal' ? ['10.1.2.3'] : ['10.9.9.9']),
+    );
+    expect(await reason(guard, 'http://hooks.internal/')).toBeUndefined();
+    expect(await reason(guard, 'http://other.internal/')).toBe('HOST_NOT_ALLOWED');
+  });
+});

@@ -1,8 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import {
   checkEndpointUrl,
-  isAddressAllowed,
-  isHostAllowListed,
+  checkResolvedAddresses,
   parseAllowList,
   ValidationError,
   type AllowList,
@@ -36,8 +35,9 @@ export class EndpointUrlGuard {
     if (!result.ok) {
       throw new ValidationError(result.reason, { field, details: { reason: result.code } });
     }
-    if (result.ipLiteral || isHostAllowListed(result.host, this.allowList))
-      return result.url.toString();
+    if (result.ipLiteral) return result.url.toString();
+    // Allow-listed names are resolved too: the entry lifted the name rules above, not the address
+    // rules (see checkResolvedAddresses).
     let addresses: string[];
     try {
       addresses = await this.resolve(result.host);
@@ -47,17 +47,19 @@ export class EndpointUrlGuard {
         details: { reason: 'HOST_UNRESOLVABLE' },
       });
     }
-    for (const address of addresses) {
-      const verdict = isAddressAllowed(address, this.allowList);
-      if (!verdict.allowed) {
-        throw new ValidationError(
-          `Host ${result.host} resolves to a ${verdict.class} address, which is not allowed`,
-          {
-            field,
-            details: { reason: 'ADDRESS_NOT_ALLOWED' },
+    const verdict = checkResolvedAddresses(addresses, this.allowList);
+    if (!verdict.allowed) {
+      throw new ValidationError(
+        verdict.address === null
+          ? `Host ${result.host} does not resolve`
+          : `Host ${result.host} resolves to a ${verdict.class} address, which is not allowed`,
+        {
+          field,
+          details: {
+            reason: verdict.address === null ? 'HOST_UNRESOLVABLE' : 'ADDRESS_NOT_ALLOWED',
           },
-        );
-      }
+        },
+      );
     }
     return result.url.toString();
   }
