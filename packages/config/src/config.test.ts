@@ -42,6 +42,15 @@ describe('loadApiConfig', () => {
     expect(problems).toMatch(/32 bytes/);
   });
 
+  it('turns introspection off by default in production only, and lets the operator choose', () => {
+    expect(loadApiConfig({ ...base, HERALD_ENV: 'production' }).security.introspection).toBe(false);
+    expect(loadApiConfig({ ...base, HERALD_ENV: 'development' }).security.introspection).toBe(true);
+    expect(
+      loadApiConfig({ ...base, HERALD_ENV: 'production', HERALD_GRAPHQL_INTROSPECTION: 'true' })
+        .security.introspection,
+    ).toBe(true);
+  });
+
   it('defaults to refusing plain http in production', () => {
     expect(loadApiConfig({ ...base, HERALD_ENV: 'production' }).security.allowHttp).toBe(false);
   });

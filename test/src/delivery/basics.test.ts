@@ -87,7 +87,11 @@ describe('delivery', () => {
       trigger: 'SCHEDULED',
       responseExcerpt: 'ok',
     });
-    expect(attempts.attempts.nodes[0].requestHeaders['webhook-signature']).toBe('[redacted]');
+    // The receiver got the custom header; the attempt, which viewers read, does not show it.
+    const recorded = attempts.attempts.nodes[0].requestHeaders;
+    expect(recorded['webhook-signature']).toBe('[redacted]');
+    expect(recorded['X-Customer'] ?? recorded['x-customer']).toBe('[redacted]');
+    expect(recorded['webhook-id']).toBe(messageId);
     // Attempts are metered with the write that records them (shown in billing, not billed).
     const { billing } = await stack.ok(`query { billing { messages attempts } }`, {}, key);
     expect(billing).toEqual({ messages: 1, attempts: 1 });

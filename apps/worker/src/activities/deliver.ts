@@ -76,7 +76,12 @@ interface DeliveryRow {
 }
 
 const nextId = createIdFactory();
-const SENSITIVE_HEADER = /auth|cookie|secret|token|key|signature/i;
+/**
+ * Headers whose values attempts record. Every other value — the signature and all of the
+ * endpoint's custom headers, which often carry credentials — is stored as `[redacted]`: attempts
+ * are readable by viewers and read-only portal sessions, which must not learn them.
+ */
+const RECORDED_HEADERS = new Set(['webhook-id', 'webhook-timestamp', 'content-type', 'user-agent']);
 
 /**
  * One lane step: pick what is due for the endpoint (plus any manual sends) in one read
@@ -483,7 +488,7 @@ function redact(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(headers).map(([k, v]) => [
       k,
-      SENSITIVE_HEADER.test(k) && k !== 'webhook-id' ? '[redacted]' : v,
+      RECORDED_HEADERS.has(k.toLowerCase()) ? v : '[redacted]',
     ]),
   );
 }
