@@ -1,4 +1,19 @@
-import { ValidationError } from '@herald/domain';
+import { isId, ValidationError, type IdPrefix } from '@herald/domain';
+
+/**
+ * A time argument, refused unless it is a real time in years 1–9999. The DateTimeISO scalar
+ * already refuses five-digit years but accepts year 0000 (1 BC), and every bound the API
+ * stores or compares with stays inside what an ISO-8601 string, PostgreSQL and the id clock
+ * share.
+ */
+export function checkTime(field: string, value: Date): Date {
+  const ms = value.getTime();
+  const year = value.getUTCFullYear();
+  if (Number.isNaN(ms) || year < 1 || year > 9999) {
+    throw new ValidationError(`${field} must be a time between years 0001 and 9999`, { field });
+  }
+  return value;
+}
 
 /** Trims and bounds a required, human-entered string. */
 export function requireText(field: string, value: string | null | undefined, max = 256): string {
@@ -75,8 +90,13 @@ export function validateMetadata(
   return out;
 }
 
+/**
+ * An id argument of the given type. The whole id is checked, not just its prefix: a body out of
+ * the id alphabet (a NUL, a lone surrogate, a time past the id clock) is bad input, where it
+ * used to reach a query and come back as NOT_FOUND or a database error.
+ */
 export function validateIdArg(field: string, value: string, prefix: string): string {
-  if (typeof value !== 'string' || value.length > 64 || !value.startsWith(`${prefix}_`)) {
+  if (typeof value !== 'string' || !isId(prefix as IdPrefix, value)) {
     throw new ValidationError(`${field} must be a ${prefix}_… id`, { field });
   }
   return value;

@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ValidationError } from '@herald/domain';
+import { checkTime } from '../common/validate';
 import { requireScope } from '../../auth/principal';
 import { assertInScope } from '../portal/scope';
 import type { ApiContext } from '../../context';
@@ -121,8 +122,7 @@ export class EndpointResolver {
     // The endpoint itself was reached through a scope-checked query.
     const { tenantId } = requireScope(ctx.principal, 'read');
     const from = since ?? new Date(Date.now() - DAY_MS);
-    if (Number.isNaN(from.getTime()))
-      throw new ValidationError('since is not a valid time', { field: 'since' });
+    checkTime('since', from);
     return { since: from, ...(await ctx.services.endpoints.stats(tenantId, endpoint.id, from)) };
   }
 }
