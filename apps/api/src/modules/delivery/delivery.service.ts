@@ -5,7 +5,7 @@ import {
   EndpointRepository,
   MessageRepository,
 } from '@herald/db';
-import { ConflictError, createIdFactory, NotFoundError, ValidationError } from '@herald/domain';
+import { ConflictError, createIdFactory, NotFoundError } from '@herald/domain';
 import type { DeliveryDispatcher } from '../message/message.service';
 import { checkTime, validateIdArg } from '../common/validate';
 

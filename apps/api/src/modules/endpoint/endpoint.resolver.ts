@@ -1,5 +1,4 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { ValidationError } from '@herald/domain';
 import { checkTime } from '../common/validate';
 import { requireScope } from '../../auth/principal';
 import { assertInScope } from '../portal/scope';
