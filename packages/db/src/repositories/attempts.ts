@@ -1,7 +1,12 @@
-import { minIdForTime } from '@herald/domain';
 import type { TenantTx } from '../database';
 import { AttemptEntity, type AttemptStatus } from '../entities';
-import { ID_CLOCK_MARGIN_MS, paginate, type Page, type PageArgs } from './pagination';
+import {
+  ID_CLOCK_MARGIN_MS,
+  idBoundForTime,
+  paginate,
+  type Page,
+  type PageArgs,
+} from './pagination';
 
 export interface AttemptFilter {
   messageId?: string | null;
@@ -38,13 +43,13 @@ export class AttemptRepository {
    * that did not succeed.
    */
   async endpointStats(endpointId: string, since: Date): Promise<EndpointStats> {
-    const floorMs = Math.max(0, since.getTime() - ID_CLOCK_MARGIN_MS);
+    const floorMs = since.getTime() - ID_CLOCK_MARGIN_MS;
     const [attempts] = await this.tx.query<{ succeeded: string; failed: string }>(
       `SELECT count(*) FILTER (WHERE status = 'SUCCEEDED') AS succeeded,
               count(*) FILTER (WHERE status = 'FAILED') AS failed
          FROM attempts
         WHERE tenant_id = $1 AND endpoint_id = $2 AND attempted_at >= $3 AND id >= $4`,
-      [this.tx.tenantId, endpointId, since, minIdForTime('atm', floorMs)],
+      [this.tx.tenantId, endpointId, since, idBoundForTime('atm', floorMs)],
     );
     const [deliveries] = await this.tx.query<{ pending: string; exhausted: string }>(
       `SELECT count(*) FILTER (WHERE status = 'PENDING') AS pending,
@@ -52,7 +57,7 @@ export class AttemptRepository {
          FROM deliveries
         WHERE tenant_id = $1 AND endpoint_id = $2 AND created_at >= $3 AND id >= $4
           AND status IN ('PENDING', 'EXHAUSTED')`,
-      [this.tx.tenantId, endpointId, since, minIdForTime('dlv', floorMs)],
+      [this.tx.tenantId, endpointId, since, idBoundForTime('dlv', floorMs)],
     );
     return {
       succeeded: Number(attempts.succeeded),

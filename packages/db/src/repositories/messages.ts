@@ -1,8 +1,13 @@
 import { In } from 'typeorm';
-import { minIdForTime } from '@herald/domain';
 import type { TenantTx } from '../database';
 import { DeliveryEntity, MessageEntity, type DeliveryStatus } from '../entities';
-import { ID_CLOCK_MARGIN_MS, paginate, type Page, type PageArgs } from './pagination';
+import {
+  ID_CLOCK_MARGIN_MS,
+  idBoundForTime,
+  paginate,
+  type Page,
+  type PageArgs,
+} from './pagination';
 
 export interface MessageFilter {
   applicationId: string;
@@ -60,12 +65,12 @@ export class MessageRepository {
     if (filter.since)
       qb.andWhere('m.created_at >= :since AND m.id >= :sinceId', {
         since: filter.since,
-        sinceId: minIdForTime('msg', Math.max(0, filter.since.getTime() - ID_CLOCK_MARGIN_MS)),
+        sinceId: idBoundForTime('msg', filter.since.getTime() - ID_CLOCK_MARGIN_MS),
       });
     if (filter.until)
       qb.andWhere('m.created_at < :until AND m.id < :untilId', {
         until: filter.until,
-        untilId: minIdForTime('msg', filter.until.getTime() + ID_CLOCK_MARGIN_MS),
+        untilId: idBoundForTime('msg', filter.until.getTime() + ID_CLOCK_MARGIN_MS),
       });
     return paginate(qb, page);
   }

@@ -1,3 +1,4 @@
+import { minIdForTime, type IdPrefix } from '@herald/domain';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
 export interface PageArgs {
@@ -20,6 +21,19 @@ export interface Page<T> {
  * clock. A time filter widened by it to an id range never loses a row.
  */
 export const ID_CLOCK_MARGIN_MS = 5 * 60_000;
+
+/** Ids hold 48 bits of milliseconds: 1970 to the year 10889. */
+const MAX_ID_MS = 2 ** 48 - 1;
+
+/**
+ * The smallest id of `prefix` at `ms`, with `ms` clamped to what the id clock holds. A bound
+ * before 1970 or past the id clock is still a valid question (its answer is "every id" or "no
+ * id"); minIdForTime throws a RangeError on it, which answered INTERNAL_SERVER_ERROR for
+ * `messages(until: "0001-01-01T00:00:00Z")`.
+ */
+export function idBoundForTime(prefix: IdPrefix, ms: number): string {
+  return minIdForTime(prefix, Math.min(MAX_ID_MS, Math.max(0, Math.floor(ms))));
+}
 
 /**
  * Keyset pagination over prefixed, time-sortable ids: newest first, `after` is exclusive.

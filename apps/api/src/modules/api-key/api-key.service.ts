@@ -7,7 +7,7 @@ import {
 } from '@herald/db';
 import { ForbiddenError, NotFoundError, ValidationError, type Role } from '@herald/domain';
 import type { TenantPrincipal } from '../../auth/principal';
-import { requireText, validateIdArg } from '../common/validate';
+import { checkTime, requireText, validateIdArg } from '../common/validate';
 import { mintApiKey } from '../tenant/tenant.service';
 
 const RANK: Record<Role, number> = { viewer: 0, developer: 1, admin: 2, owner: 3 };
@@ -29,6 +29,7 @@ export class ApiKeyService {
       throw new ValidationError('API keys can be admin, developer or viewer', { field: 'role' });
     if (RANK[role] > RANK[actor.role])
       throw new ForbiddenError(`A ${actor.role} cannot create a ${role} key`);
+    if (input.expiresAt) checkTime('expiresAt', input.expiresAt);
     if (
       input.expiresAt &&
       (Number.isNaN(input.expiresAt.getTime()) || input.expiresAt.getTime() <= Date.now())

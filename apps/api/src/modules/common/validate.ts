@@ -1,5 +1,20 @@
 import { ValidationError } from '@herald/domain';
 
+/**
+ * A time argument, refused unless it is a real time in years 1–9999. The DateTimeISO scalar
+ * already refuses five-digit years but accepts year 0000 (1 BC), and every bound the API
+ * stores or compares with stays inside what an ISO-8601 string, PostgreSQL and the id clock
+ * share.
+ */
+export function checkTime(field: string, value: Date): Date {
+  const ms = value.getTime();
+  const year = value.getUTCFullYear();
+  if (Number.isNaN(ms) || year < 1 || year > 9999) {
+    throw new ValidationError(`${field} must be a time between years 0001 and 9999`, { field });
+  }
+  return value;
+}
+
 /** Trims and bounds a required, human-entered string. */
 export function requireText(field: string, value: string | null | undefined, max = 256): string {
   const text = (value ?? '').trim();

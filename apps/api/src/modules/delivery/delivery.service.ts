@@ -5,9 +5,9 @@ import {
   EndpointRepository,
   MessageRepository,
 } from '@herald/db';
-import { ConflictError, createIdFactory, NotFoundError, ValidationError } from '@herald/domain';
+import { ConflictError, createIdFactory, NotFoundError } from '@herald/domain';
 import type { DeliveryDispatcher } from '../message/message.service';
-import { validateIdArg } from '../common/validate';
+import { checkTime, validateIdArg } from '../common/validate';
 
 const nextId = createIdFactory();
 
@@ -103,8 +103,7 @@ export class DeliveryControlService {
    */
   async recoverEndpoint(tenantId: string, endpointId: string, since: Date): Promise<number> {
     validateIdArg('id', endpointId, 'ep');
-    if (Number.isNaN(since.getTime()))
-      throw new ValidationError('since is not a valid time', { field: 'since' });
+    checkTime('since', since);
     this.requireDelivery();
     const rows = await this.db.withTenant(tenantId, async (tx) => {
       const endpoint = await new EndpointRepository(tx).findById(endpointId);

@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { ValidationError } from '@herald/domain';
 import { mayWrite, requireScope } from '../../auth/principal';
 import { JSONObjectScalar } from '../common/scalars';
+import { checkTime } from '../common/validate';
 import { assertInScope } from '../portal/scope';
 import type { ApiContext } from '../../context';
 import { toConnection } from '../common/connection';
@@ -133,8 +134,7 @@ export class EndpointResolver {
     // The endpoint itself was reached through a scope-checked query.
     const { tenantId } = requireScope(ctx.principal, 'read');
     const from = since ?? new Date(Date.now() - DAY_MS);
-    if (Number.isNaN(from.getTime()))
-      throw new ValidationError('since is not a valid time', { field: 'since' });
+    checkTime('since', from);
     return { since: from, ...(await ctx.services.endpoints.stats(tenantId, endpoint.id, from)) };
   }
 }

@@ -36,7 +36,7 @@ import {
 import { validateChannels } from '../endpoint/endpoint.validate';
 import type { JsonSchemaValidator } from '../event-type/json-schema';
 import { assertJsonDepth } from '../common/json';
-import { checkName, validateIdArg } from '../common/validate';
+import { checkName, checkTime, validateIdArg } from '../common/validate';
 import type { SendMessageInput } from './message.input';
 
 /** Called after a publish commits, with the deliveries it created (the Temporal hand-off). */
@@ -254,10 +254,8 @@ export class MessageService {
     },
     page: PageArgs,
   ): Promise<Page<MessageEntity>> {
-    for (const d of [filter.since, filter.until]) {
-      if (d && Number.isNaN(d.getTime()))
-        throw new ValidationError('since/until must be valid times');
-    }
+    if (filter.since) checkTime('since', filter.since);
+    if (filter.until) checkTime('until', filter.until);
     return this.db.withTenant(tenantId, async (tx) => {
       const [app] = await tx.query<{ id: string }>(
         `SELECT id FROM applications WHERE tenant_id = $1 AND (id = $2 OR uid = $2)`,
