@@ -1,5 +1,4 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { ValidationError } from '@herald/domain';
 import { mayWrite, requireScope } from '../../auth/principal';
 import { JSONObjectScalar } from '../common/scalars';
 import { checkTime } from '../common/validate';
