@@ -259,6 +259,7 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
       ready = false;
       await apollo.stop();
       await events.stop();
+      await services.close();
       if (httpServer.listening)
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

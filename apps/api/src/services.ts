@@ -16,6 +16,7 @@ import { EndpointService } from './modules/endpoint/endpoint.service';
 import { EndpointUrlGuard, type ResolveHost } from './modules/endpoint/url-guard';
 import { EventTypeService } from './modules/event-type/event-type.service';
 import { JsonSchemaValidator } from './modules/event-type/json-schema';
+import { SchemaPool } from './modules/event-type/schema-pool';
 import { MemberService } from './modules/member/member.service';
 import { MessageService, type DeliveryDispatcher } from './modules/message/message.service';
 import { PortalService } from './modules/portal/portal.service';
@@ -35,6 +36,8 @@ export interface Services {
   events: Pick<DeliveryEventHub, 'subscribe'>;
   /** Tells open WebSockets to re-check their credentials after one was revoked or changed. */
   credentials: Pick<Authenticator, 'revoked'>;
+  /** Ends what the services started (the schema validation threads). */
+  close(): Promise<void>;
 }
 
 export interface ServiceDeps {
@@ -54,7 +57,10 @@ export function createServices({
   events,
   resolveHost,
 }: ServiceDeps): Services {
+  // Save-time checks compile on the event loop (compilation is linear); publish-time validation
+  // runs in worker threads under a budget, where a schema's shape can still multiply the work.
   const schemas = new JsonSchemaValidator();
+  const schemaPool = new SchemaPool(config.limits.schemaValidationBudgetMs);
   const urlGuard = new EndpointUrlGuard(
     { allowHttp: config.security.allowHttp, allowList: config.security.ssrfAllowList },
     resolveHost,
@@ -79,12 +85,13 @@ export function createServices({
       new SecretCipher(config.security.encryptionKey),
       config.security.secretRotationGraceMs,
     ),
-    messages: new MessageService(db, schemas, config.limits, config.plans, dispatcher),
+    messages: new MessageService(db, schemaPool, config.limits, config.plans, dispatcher),
     deliveries: new DeliveryControlService(db, dispatcher),
     billing: createBilling(config, db),
     portal,
     events,
     credentials: authenticator,
+    close: () => schemaPool.close(),
   };
 }
 

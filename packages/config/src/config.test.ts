@@ -11,6 +11,7 @@ describe('loadApiConfig', () => {
     const config = loadApiConfig(base);
     expect(config.port).toBe(4000);
     expect(config.limits.maxPayloadBytes).toBe(256 * 1024);
+    expect(config.limits.schemaValidationBudgetMs).toBe(250);
     expect(config.security.secretRotationGraceMs).toBe(24 * 3_600_000);
     expect(config.security.encryptionKey.length).toBe(32);
     expect(config.security.operatorToken).toBeNull();

@@ -111,3 +111,30 @@ describe('hostile schemas do not hold the event loop at publish', () => {
     expect(holdMs).toBeLessThan(BOUND_MS);
   });
 });
+
+describe('a schema whose shape multiplies the work is cut off by the time budget', () => {
+  /** 25 levels, each an anyOf of two references to the next: a failing value tries 2^25 leaves. */
+  function branchingChain(levels: number): Record<string, unknown> {
+    const defs: Record<string, unknown> = { [`d${levels}`]: { type: 'string' } };
+    for (let i = 0; i < levels; i++) {
+      defs[`d${i}`] = { anyOf: [{ $ref: `#/$defs/d${i + 1}` }, { $ref: `#/$defs/d${i + 1}` }] };
+    }
+    return { type: 'object', properties: { x: { $ref: '#/$defs/d0' } }, $defs: defs };
+  }
+
+  it('answers BAD_USER_INPUT SCHEMA_TOO_COSTLY, holds the loop < 50 ms, and the next publish works', async () => {
+    await api.ok(CREATE, { n: 'redos.chain', s: branchingChain(25) }, key);
+    const started = Date.now();
+    const { value: result, holdMs } = await worstLoopHold(() =>
+      api.gql(SEND, { a: APP, t: 'redos.chain', p: { x: 1 } }, key),
+    );
+    expect(codeOf(result), JSON.stringify(result.errors)).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0].extensions?.reason).toBe('SCHEMA_TOO_COSTLY');
+    expect(holdMs).toBeLessThan(BOUND_MS);
+    // Refused at the budget (250 ms by default), not after the 2^25 checks ran to the end.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // The thread that was ended is replaced: a conforming payload publishes.
+    const ok = await api.gql(SEND, { a: APP, t: 'redos.chain', p: { x: 'fine' } }, key);
+    expect(ok.errors, JSON.stringify(ok.errors)).toBeUndefined();
+  });
+});

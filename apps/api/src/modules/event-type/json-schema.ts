@@ -22,8 +22,8 @@ interface Unusable {
  *
  * What stays super-linear is the schema's own shape (many anyOf branches each scanning the
  * payload, or $ref chains that branch): work of schema size × payload size, or exponential in
- * the depth of a branching $ref graph. No per-keyword rule bounds that; the general answer is
- * to validate off the event loop under a deadline, which this class does not do yet.
+ * the depth of a branching $ref graph. No per-keyword rule bounds that, so publishes validate
+ * through SchemaPool: in worker threads, under a deadline.
  */
 export class JsonSchemaValidator {
   private readonly ajv = new Ajv({

@@ -34,7 +34,7 @@ import {
   type PayloadFilter,
 } from '@herald/domain';
 import { validateChannels } from '../endpoint/endpoint.validate';
-import type { JsonSchemaValidator } from '../event-type/json-schema';
+import type { SchemaPool } from '../event-type/schema-pool';
 import { assertJsonDepth } from '../common/json';
 import { checkName, checkTime, validateIdArg } from '../common/validate';
 import type { SendMessageInput } from './message.input';
@@ -74,7 +74,7 @@ const nextId = createIdFactory();
 export class MessageService {
   constructor(
     private readonly db: Database,
-    private readonly schemas: JsonSchemaValidator,
+    private readonly schemas: SchemaPool,
     private readonly limits: LimitsConfig,
     private readonly plans: PlanLimits,
     private readonly dispatcher: DeliveryDispatcher = noDispatch,
@@ -106,7 +106,7 @@ export class MessageService {
         [...new Set(prepared.map((p) => p.eventType))],
       );
       const apps = applicationsByRef(prepared, targets);
-      this.validateAgainstSchemas(prepared, targets);
+      await this.validateAgainstSchemas(prepared, targets);
 
       const ids = prepared.map(() => nextId('msg'));
       const claimed = await repo.claimIdempotencyKeys(
@@ -389,20 +389,36 @@ export class MessageService {
     }
   }
 
-  private validateAgainstSchemas(prepared: PreparedMessage[], targets: PublishTargets): void {
+  /** Off the event loop and under a time budget (SchemaPool): tenant schemas are hostile input. */
+  private async validateAgainstSchemas(
+    prepared: PreparedMessage[],
+    targets: PublishTargets,
+  ): Promise<void> {
     if (targets.schemas.length === 0) return;
     const byName = new Map(targets.schemas.map((r) => [r.name, r]));
-    for (const p of prepared) {
+    const checked = prepared.flatMap((p) => {
       const eventType = byName.get(p.eventType);
-      if (!eventType) continue;
-      const cacheKey = `${eventType.id}@${new Date(eventType.updated_at).getTime()}`;
-      const problems = this.schemas.validate(cacheKey, eventType.schema, p.payload);
-      if (problems) {
-        throw new ValidationError(`payload does not match the ${p.eventType} schema: ${problems}`, {
-          field: prepared.length > 1 ? `messages.${p.index}.payload` : 'payload',
-        });
+      return eventType ? [{ p, eventType }] : [];
+    });
+    if (checked.length === 0) return;
+    const verdicts = await this.schemas.validate(
+      checked.map(({ p, eventType }) => ({
+        cacheKey: `${eventType.id}@${new Date(eventType.updated_at).getTime()}`,
+        schema: eventType.schema,
+        payload: p.payload,
+      })),
+    );
+    checked.forEach(({ p }, i) => {
+      const verdict = verdicts[i];
+      const field = prepared.length > 1 ? `messages.${p.index}.payload` : 'payload';
+      if ('unusable' in verdict) throw new ValidationError(verdict.unusable, { field: 'schema' });
+      if (verdict.problems) {
+        throw new ValidationError(
+          `payload does not match the ${p.eventType} schema: ${verdict.problems}`,
+          { field },
+        );
       }
-    }
+    });
   }
 }
 
