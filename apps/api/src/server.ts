@@ -31,6 +31,7 @@ import { apiMetrics, createLogger, type Logger } from '@herald/observability';
 import type { DeliveryDispatcher } from './modules/message/message.service';
 import type { ResolveHost } from './modules/endpoint/url-guard';
 import { createServices, type Services } from './services';
+import { createMailer } from './mail/mailer';
 import { DeliveryEventHub } from './events/delivery-events';
 
 export interface ServerDeps {
@@ -66,6 +67,8 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
     dispatcher: deps.dispatcher ?? { enabled: false, dispatch: () => undefined },
     events,
     resolveHost: deps.resolveHost,
+    mailer: createMailer(config.mail, logger),
+    logger,
   });
   const schema = await buildHeraldSchema();
 

@@ -7,6 +7,8 @@ import {
 } from '@herald/billing-core';
 import { SecretCipher, type Database } from '@herald/db';
 import type { Authenticator } from './auth/authenticator';
+import { IdentityThrottles } from './auth/throttles';
+import type { Mailer } from './mail/mailer';
 import { ApiKeyService } from './modules/api-key/api-key.service';
 import { ApplicationService } from './modules/application/application.service';
 import { BillingService } from './modules/billing/billing.service';
@@ -36,7 +38,7 @@ export interface Services {
   events: Pick<DeliveryEventHub, 'subscribe'>;
   /** Tells open WebSockets to re-check their credentials after one was revoked or changed. */
   credentials: Pick<Authenticator, 'revoked'>;
-  /** Ends what the services started (the schema validation threads). */
+  /** Ends what the services started (schema validation threads, the SMTP connection). */
   close(): Promise<void>;
 }
 
@@ -47,6 +49,8 @@ export interface ServiceDeps {
   dispatcher: DeliveryDispatcher & { readonly enabled: boolean };
   events: Pick<DeliveryEventHub, 'subscribe'>;
   resolveHost?: ResolveHost;
+  mailer: Mailer;
+  logger: { warn(msg: string, fields?: Record<string, unknown>): void };
 }
 
 export function createServices({
@@ -56,6 +60,8 @@ export function createServices({
   dispatcher,
   events,
   resolveHost,
+  mailer,
+  logger,
 }: ServiceDeps): Services {
   // Save-time checks compile on the event loop (compilation is linear); publish-time validation
   // runs in worker threads under a budget, where a schema's shape can still multiply the work.
@@ -74,8 +80,13 @@ export function createServices({
   );
   authenticator.usePortalSessions(portal);
   return {
-    tenants: new TenantService(db, config.security.sessionTtlMs),
-    members: new MemberService(db),
+    tenants: new TenantService(db, config.security.sessionTtlMs, {
+      throttles: new IdentityThrottles(db, config.throttles),
+      mailer,
+      publicUrl: config.publicUrl,
+      logger,
+    }),
+    members: new MemberService(db, mailer, config.publicUrl),
     apiKeys: new ApiKeyService(db, (id) => authenticator.evictApiKey(id)),
     applications,
     eventTypes: new EventTypeService(db, schemas),
@@ -91,7 +102,10 @@ export function createServices({
     portal,
     events,
     credentials: authenticator,
-    close: () => schemaPool.close(),
+    close: async () => {
+      mailer.close();
+      await schemaPool.close();
+    },
   };
 }
 

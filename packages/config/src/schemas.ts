@@ -40,6 +40,30 @@ export interface SecurityConfig {
   socketRecheckMs: number;
 }
 
+/** Outgoing mail (verification and invitation links). */
+export interface MailConfig {
+  /** e.g. smtp://user:pass@mail.example:587. */
+  smtpUrl: string | null;
+  from: string;
+  /**
+   * Without SMTP_URL outside production, mail is written to the log (links included) so a
+   * developer can follow them; in production it is not sent, and invitations say so.
+   */
+  logInstead: boolean;
+}
+
+/**
+ * Throttles on the unauthenticated identity mutations, shared by every API process through
+ * PostgreSQL. Each is a number of attempts per window.
+ */
+export interface IdentityThrottles {
+  logInPerEmailPerMinute: number;
+  logInPerAddressPerMinute: number;
+  signUpPerAddressPerHour: number;
+  signUpPerEmailPerHour: number;
+  acceptInvitationPerAddressPerMinute: number;
+}
+
 export interface LimitsConfig {
   maxPayloadBytes: number;
   maxRequestBytes: number;
@@ -83,6 +107,8 @@ export interface ApiConfig {
   tracing: TracingConfig;
   /** Stripe and plan prices for checkout, the billing portal and projected costs. */
   billing: BillingSettings;
+  mail: MailConfig;
+  throttles: IdentityThrottles;
 }
 
 const HOUR_MS = 3_600_000;
@@ -142,6 +168,28 @@ export function readLimitsConfig(r: EnvReader): LimitsConfig {
   };
 }
 
+export function readMailConfig(r: EnvReader, env: RuntimeEnv): MailConfig {
+  const smtpUrl = r.string('SMTP_URL') ?? null;
+  if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl))
+    r.problems.push('SMTP_URL must start with smtp:// or smtps://');
+  return {
+    smtpUrl,
+    from: r.string('HERALD_MAIL_FROM', 'Herald <no-reply@herald.localhost>'),
+    logInstead: smtpUrl === null && env !== 'production',
+  };
+}
+
+export function readIdentityThrottles(r: EnvReader): IdentityThrottles {
+  const max = { min: 1, max: 1_000_000 };
+  return {
+    logInPerEmailPerMinute: r.int('HERALD_LOGIN_PER_EMAIL_PER_MINUTE', 10, max),
+    logInPerAddressPerMinute: r.int('HERALD_LOGIN_PER_ADDRESS_PER_MINUTE', 60, max),
+    signUpPerAddressPerHour: r.int('HERALD_SIGNUP_PER_ADDRESS_PER_HOUR', 10, max),
+    signUpPerEmailPerHour: r.int('HERALD_SIGNUP_PER_EMAIL_PER_HOUR', 3, max),
+    acceptInvitationPerAddressPerMinute: r.int('HERALD_ACCEPT_PER_ADDRESS_PER_MINUTE', 20, max),
+  };
+}
+
 export function loadApiConfig(env: Env = process.env): ApiConfig {
   const r = new EnvReader(env);
   const runtimeEnv = r.oneOf<RuntimeEnv>(
@@ -166,6 +214,8 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     metrics: readMetricsConfig(r),
     tracing: readTracingConfig(r, 'herald-api'),
     billing: readBillingSettings(r, runtimeEnv),
+    mail: readMailConfig(r, runtimeEnv),
+    throttles: readIdentityThrottles(r),
   };
   r.done();
   return config;

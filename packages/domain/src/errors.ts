@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   rateLimited: 'RATE_LIMITED',
   planLimitExceeded: 'PLAN_LIMIT_EXCEEDED',
   billingNotConfigured: 'BILLING_NOT_CONFIGURED',
+  mailNotConfigured: 'MAIL_NOT_CONFIGURED',
 } as const;
 
 export type HeraldErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
@@ -139,6 +140,17 @@ export class BillingNotConfiguredError extends HeraldError {
       ERROR_CODES.billingNotConfigured,
     );
     this.name = 'BillingNotConfiguredError';
+  }
+}
+
+/** The deployment has no SMTP_URL: links that must reach an address cannot be sent. */
+export class MailNotConfiguredError extends HeraldError {
+  constructor() {
+    super(
+      'Mail is not configured on this Herald installation (no SMTP_URL); invitations cannot be sent',
+      ERROR_CODES.mailNotConfigured,
+    );
+    this.name = 'MailNotConfiguredError';
   }
 }
 

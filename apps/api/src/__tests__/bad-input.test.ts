@@ -210,7 +210,7 @@ describe('GraphQL documents the schema does not allow', () => {
     ['an Int beyond 32 bits', `mutation { createApplication(input: { name: "x", rateLimitPerSecond: 99999999999 }) { id } }`, undefined, 'GRAPHQL_VALIDATION_FAILED'],
     ['a missing required argument', `{ endpoint { id } }`, undefined, 'GRAPHQL_VALIDATION_FAILED'],
     ['a missing required input field', `mutation { createApplication(input: {}) { id } }`, undefined, 'GRAPHQL_VALIDATION_FAILED'],
-    ['a value not in the enum', `mutation { inviteMember(email: "e@example.com", role: superuser) { invitationToken } }`, undefined, 'GRAPHQL_VALIDATION_FAILED'],
+    ['a value not in the enum', `mutation { inviteMember(email: "e@example.com", role: superuser) { invitationSentTo } }`, undefined, 'GRAPHQL_VALIDATION_FAILED'],
     ['an invalid date-time literal', `{ messages(application: "cust-1", since: "yesterday") { nodes { id } } }`, undefined, 'GRAPHQL_VALIDATION_FAILED'],
     ['a payload literal that is an array', `mutation { sendMessage(input: { application: "cust-1", eventType: "a.b", payload: [1, 2] }) { duplicate } }`, undefined, 'GRAPHQL_VALIDATION_FAILED'],
     ['a payload literal that is a string', `mutation { sendMessage(input: { application: "cust-1", eventType: "a.b", payload: "hello" }) { duplicate } }`, undefined, 'GRAPHQL_VALIDATION_FAILED'],
@@ -461,7 +461,7 @@ describe('SQL injection strings', () => {
     ['createApplication(uid)', `mutation($v: String) { createApplication(input: { name: "x", uid: $v }) { id } }`, { v: SQL_OR }, 'BAD_USER_INPUT'],
     ['createEventType(name)', `mutation($v: String!) { createEventType(input: { name: $v }) { id } }`, { v: SQL_DROP }, 'BAD_USER_INPUT'],
     ['createEndpoint(url)', `mutation($v: String!) { createEndpoint(input: { application: "${APP_UID}", url: $v }) { id } }`, { v: `http://127.0.0.1/x${SQL_OR}` }, 'BAD_USER_INPUT'],
-    ['inviteMember(email)', `mutation($v: String!) { inviteMember(email: $v, role: viewer) { invitationToken } }`, { v: SQL_OR }, 'BAD_USER_INPUT'],
+    ['inviteMember(email)', `mutation($v: String!) { inviteMember(email: $v, role: viewer) { invitationSentTo } }`, { v: SQL_OR }, 'BAD_USER_INPUT'],
     ['logIn(email)', `mutation($v: String!) { logIn(email: $v, password: "irrelevant pw 1") { token } }`, { v: `${SQL_OR}@example.com` }, 'UNAUTHENTICATED'],
   ];
 
@@ -604,7 +604,7 @@ describe('NUL characters, lone surrogates and control characters', () => {
     ['createEventType example', `mutation($v: JSON) { createEventType(input: { name: "nul.example", example: $v }) { id } }`, { v: { a: NUL } }],
     ['createEventType schema', `mutation($v: JSONObject) { createEventType(input: { name: "nul.schema", schema: $v }) { id } }`, { v: { type: 'object', description: NUL } }],
     ['createApiKey name', `mutation($v: String!) { createApiKey(input: { name: $v }) { key } }`, { v: NUL }],
-    ['inviteMember email', `mutation($v: String!) { inviteMember(email: $v, role: viewer) { invitationToken } }`, { v: `a${NUL}@example.com` }],
+    ['inviteMember email', `mutation($v: String!) { inviteMember(email: $v, role: viewer) { invitationSentTo } }`, { v: `a${NUL}@example.com` }],
     ['signUp email', `mutation($v: String!) { signUp(email: $v, password: "long enough password", tenantName: "T") { token } }`, { v: `a${NUL}@example.com` }],
     ['logIn email', `mutation($v: String!) { logIn(email: $v, password: "long enough password") { token } }`, { v: `a${NUL}@example.com` }],
   ];

@@ -4,6 +4,9 @@ import type { Database } from '@herald/db';
 import type { TestDatabase } from '@herald/db/testing';
 import type { HeraldServer } from '../server';
 import type { ResolveHost } from '../modules/endpoint/url-guard';
+import type { MailSink, SinkMail } from '../../../../infra/dev/mail-sink.mjs' with {
+  'resolution-mode': 'import',
+};
 
 /*
  * The server under test is the built CommonJS output, loaded with require() exactly as
@@ -43,6 +46,15 @@ export interface TestApi {
     token?: string | null,
   ): Promise<T>;
   createTenant(name?: string): Promise<{ tenantId: string; apiKey: string }>;
+  /**
+   * A second API process of the same deployment: same configuration and database, its own
+   * server and connection pool (what HERALD_API_PROCESSES or another replica runs).
+   */
+  startPeer(): Promise<{ url: string; gql: TestApi['gql']; stop(): Promise<void> }>;
+  /** The SMTP sink the API sends to: every mail it sent, for tests to follow the links. */
+  mail: MailSink;
+  /** Waits for the newest-after-now mail to `to` with a link of `kind`, and returns its token. */
+  linkFor(to: string, kind: 'verify-email' | 'accept-invitation', since?: Date): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +72,8 @@ export async function startTestApi(
   options: { resolveHost?: ResolveHost; logger?: import('@herald/observability').Logger } = {},
 ): Promise<TestApi> {
   const testDb = await createTestDatabase(adminDatabaseUrl(), 'api');
+  const sinkModule = await import('../../../../infra/dev/mail-sink.mjs');
+  const mail = await sinkModule.startMailSink();
   const config = loadApiConfig({
     DATABASE_URL: testDb.url,
     PORT: '0',
@@ -71,6 +85,12 @@ export async function startTestApi(
     HERALD_SSRF_ALLOWLIST: '127.0.0.0/8,::1/128',
     HERALD_LOG_LEVEL: 'error',
     HERALD_DB_POOL_SIZE: '5',
+    SMTP_URL: mail.url,
+    // Every suite signs up and logs in from 127.0.0.1; security-identity.test.ts sets them low.
+    HERALD_SIGNUP_PER_ADDRESS_PER_HOUR: '10000',
+    HERALD_SIGNUP_PER_EMAIL_PER_HOUR: '10000',
+    HERALD_LOGIN_PER_ADDRESS_PER_MINUTE: '10000',
+    HERALD_ACCEPT_PER_ADDRESS_PER_MINUTE: '10000',
     ...env,
   });
   const db = await openDatabase(config.database);
@@ -82,21 +102,7 @@ export async function startTestApi(
   });
   const url = await server.listen();
 
-  const gql = async <T>(
-    query: string,
-    variables?: Record<string, unknown>,
-    token?: string | null,
-  ): Promise<GqlResult<T>> => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as { data?: T; errors?: GqlResult['errors'] };
-    return { status: res.status, data: body.data ?? null, errors: body.errors };
-  };
+  const gql = gqlClient(url);
 
   const api: TestApi = {
     url,
@@ -105,6 +111,19 @@ export async function startTestApi(
     server,
     testDb,
     gql,
+    async startPeer() {
+      const peerDb = await openDatabase(config.database, { migrate: false });
+      const peer = await createServer({ config, db: peerDb, logger: createLogger('error') });
+      const peerUrl = await peer.listen();
+      return {
+        url: peerUrl,
+        gql: gqlClient(peerUrl),
+        async stop() {
+          await peer.stop();
+          await peerDb.close();
+        },
+      };
+    },
     async ok<T>(query: string, variables?: Record<string, unknown>, token?: string | null) {
       const result = await gql<T>(query, variables, token);
       if (result.errors?.length)
@@ -119,13 +138,41 @@ export async function startTestApi(
       );
       return { tenantId: data.createTenant.tenant.id, apiKey: data.createTenant.apiKey };
     },
+    mail,
+    async linkFor(to, kind, since = new Date(0)) {
+      const address = to.trim().toLowerCase();
+      const found: SinkMail = await mail.waitFor(
+        (m) =>
+          m.to.includes(address) && m.receivedAt >= since && m.text.includes(`/${kind}#token=`),
+      );
+      return sinkModule.linkToken(found, kind);
+    },
     async stop() {
       await server.stop();
       await db.close();
       await testDb.drop();
+      await mail.stop();
     },
   };
   return api;
+}
+
+function gqlClient(url: string): TestApi['gql'] {
+  return async <T>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GqlResult<T>> => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: T; errors?: GqlResult['errors'] };
+    return { status: res.status, data: body.data ?? null, errors: body.errors };
+  };
 }
 
 export function codeOf(result: GqlResult): string | undefined {

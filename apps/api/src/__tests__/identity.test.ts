@@ -120,14 +120,16 @@ describe('members and roles', () => {
       t: 'Team',
     });
     const invite = await api.ok(
-      `mutation { inviteMember(email: "dev@example.com", role: viewer) { invitationToken member { id role pending user { email } } } }`,
+      `mutation { inviteMember(email: "dev@example.com", role: viewer) { invitationSentTo member { id role pending user { email } } } }`,
       {},
       owner.token,
     );
     expect(invite.inviteMember.member).toMatchObject({ role: 'viewer', pending: true });
+    expect(invite.inviteMember.invitationSentTo).toBe('dev@example.com');
+    const invitationToken = await api.linkFor('dev@example.com', 'accept-invitation');
     const accepted = await api.ok(
       `mutation($t: String!) { acceptInvitation(token: $t, password: "dev password 1") { token role tenant { id } } }`,
-      { t: invite.inviteMember.invitationToken },
+      { t: invitationToken },
       null,
     );
     expect(accepted.acceptInvitation).toMatchObject({
@@ -138,7 +140,7 @@ describe('members and roles', () => {
       codeOf(
         await api.gql(
           `mutation($t: String!) { acceptInvitation(token: $t, password: "x long pass") { token } }`,
-          { t: invite.inviteMember.invitationToken },
+          { t: invitationToken },
         ),
       ),
     ).toBe('UNAUTHENTICATED');

@@ -136,7 +136,7 @@ const TENANT_WIDE_OPS: Op[] = [
   { label: 'createApplication', field: 'createApplication', doc: `mutation { createApplication(input: { name: "intruder" }) { id } }` },
   { label: 'createEventType', field: 'createEventType', doc: `mutation { createEventType(input: { name: "intruder.event" }) { id } }` },
   { label: 'createApiKey', field: 'createApiKey', doc: `mutation { createApiKey(input: { name: "intruder", role: viewer }) { key } }` },
-  { label: 'inviteMember', field: 'inviteMember', doc: `mutation { inviteMember(email: "intruder@example.com", role: viewer) { invitationToken } }` },
+  { label: 'inviteMember', field: 'inviteMember', doc: `mutation { inviteMember(email: "intruder@example.com", role: viewer) { invitationSentTo } }` },
   { label: 'createTenant', field: 'createTenant', doc: `mutation { createTenant(input: { name: "Intruder" }) { apiKey } }` },
   { label: 'billing', field: 'billing', doc: `query { billing { plan messages quota } }` },
   { label: 'createCheckoutSession', field: 'createCheckoutSession', doc: `mutation { createCheckoutSession(plan: pro) { url } }` },
@@ -147,10 +147,13 @@ const TENANT_WIDE_OPS: Op[] = [
   { label: 'portalBranding', field: 'portalBranding', doc: `query { portalBranding { displayName } }` },
   { label: 'setPortalBranding', field: 'setPortalBranding', doc: `mutation { setPortalBranding(input: { displayName: "Intruder" }) { displayName } }` },
   { label: 'logOut', field: 'logOut', doc: `mutation { logOut }` },
+  { label: 'requestEmailVerification', field: 'requestEmailVerification', doc: `mutation { requestEmailVerification }` },
 ];
+/** About the caller's own session or account: every role may call them. */
+const SELF_SERVICE = ['logOut', 'requestEmailVerification'];
 
 /** Anyone may call these; they authenticate by what they are given. */
-const PUBLIC_FIELDS = ['signUp', 'logIn', 'acceptInvitation', 'exchangePortalToken'];
+const PUBLIC_FIELDS = ['signUp', 'logIn', 'acceptInvitation', 'verifyEmail', 'exchangePortalToken'];
 /** Only a consumer portal session may call these: tested in the portal block below. */
 const PORTAL_FIELDS = ['portalSession'];
 /** Subscriptions run over graphql-ws, not HTTP: tested in their own block below. */
@@ -160,7 +163,9 @@ const PRIVILEGED_QUERY_FIELDS = ['endpointSecret', 'apiKeys', 'tenants'];
 
 const ALL_OPS = [...RESOURCE_OPS, ...TENANT_WIDE_OPS];
 const VIEWER_FORBIDDEN_OPS = ALL_OPS.filter(
-  (op) => (isMutation(op) && op.field !== 'logOut') || PRIVILEGED_QUERY_FIELDS.includes(op.field),
+  (op) =>
+    (isMutation(op) && !SELF_SERVICE.includes(op.field)) ||
+    PRIVILEGED_QUERY_FIELDS.includes(op.field),
 );
 
 const SIGN_UP = `mutation($e: String!, $p: String!, $t: String!) { signUp(email: $e, password: $p, tenantName: $t) { token } }`;
@@ -262,13 +267,17 @@ async function provisionTenant(label: 'a' | 'b'): Promise<Targets> {
   // A user who signed up on their own, then joined this tenant; and an invitation still pending.
   const memberEmail = `${label}-member@example.com`;
   await api.ok(SIGN_UP, { e: memberEmail, p: PASSWORD, t: `${label} member's own tenant` });
+  await api.ok(`mutation($t: String!) { verifyEmail(token: $t) { id } }`, {
+    t: await api.linkFor(memberEmail, 'verify-email'),
+  });
   const invited = (
     await as(
-      `mutation($e: String!) { inviteMember(email: $e, role: developer) { member { id } invitationToken } }`,
+      `mutation($e: String!) { inviteMember(email: $e, role: developer) { member { id } } }`,
       { e: memberEmail },
     )
   ).inviteMember;
-  await api.ok(ACCEPT, { t: invited.invitationToken, p: null });
+  // A verified account accepts with its own password.
+  await api.ok(ACCEPT, { t: await api.linkFor(memberEmail, 'accept-invitation'), p: PASSWORD });
   const pending = (
     await as(`mutation($e: String!) { inviteMember(email: $e, role: viewer) { member { id } } }`, {
       e: `${label}-pending@example.com`,
@@ -472,15 +481,17 @@ beforeAll(async () => {
     'b-pending@example.com',
     'b-owner@example.com',
   ];
-  const invite = (
-    await api.ok(
-      `mutation { inviteMember(email: "a-viewer@example.com", role: viewer) { invitationToken } }`,
-      {},
-      A.ownerToken,
-    )
-  ).inviteMember;
-  const accepted = (await api.ok(ACCEPT, { t: invite.invitationToken, p: PASSWORD }))
-    .acceptInvitation;
+  await api.ok(
+    `mutation { inviteMember(email: "a-viewer@example.com", role: viewer) { invitationSentTo } }`,
+    {},
+    A.ownerToken,
+  );
+  const accepted = (
+    await api.ok(ACCEPT, {
+      t: await api.linkFor('a-viewer@example.com', 'accept-invitation'),
+      p: PASSWORD,
+    })
+  ).acceptInvitation;
   expect(accepted.role).toBe('viewer');
   viewerToken = accepted.token;
 }, 60_000);
@@ -502,11 +513,13 @@ describe('the operation tables', () => {
     expect([...covered].filter((f) => !existing.has(f))).toEqual([]);
   });
 
-  it('send every mutation except the public ones and logOut to the viewer', async () => {
+  it('send every mutation except the public and self-service ones to the viewer', async () => {
     const { mutation } = await rootFields();
     const viewerFields = new Set(VIEWER_FORBIDDEN_OPS.map((op) => op.field));
     expect(
-      mutation.filter((f) => !viewerFields.has(f) && !PUBLIC_FIELDS.includes(f) && f !== 'logOut'),
+      mutation.filter(
+        (f) => !viewerFields.has(f) && !PUBLIC_FIELDS.includes(f) && !SELF_SERVICE.includes(f),
+      ),
     ).toEqual([]);
   });
 });

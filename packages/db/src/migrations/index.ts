@@ -10,6 +10,7 @@ import { Retention1765000000000 } from './1765000000000-Retention';
 import { QueryIndexes1765100000000 } from './1765100000000-QueryIndexes';
 import { TraceContext1765200000000 } from './1765200000000-TraceContext';
 import { MessageChannels1765300000000 } from './1765300000000-MessageChannels';
+import { EmailOwnership1765400000000 } from './1765400000000-EmailOwnership';
 
 export { TENANT_TABLES } from './1764200000000-Initial';
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   QueryIndexes1765100000000,
   TraceContext1765200000000,
   MessageChannels1765300000000,
+  EmailOwnership1765400000000,
 ];

@@ -36,9 +36,64 @@ export class SystemRepository {
     return this.manager.getRepository(UserEntity).findOneBy({ id });
   }
 
-  createUser(email: string, passwordHash: string | null): Promise<UserEntity> {
+  /** `verified`: the caller proved the address (an invitation link, the operator). */
+  createUser(
+    email: string,
+    passwordHash: string | null,
+    { verified = false }: { verified?: boolean } = {},
+  ): Promise<UserEntity> {
     const repo = this.manager.getRepository(UserEntity);
-    return repo.save(repo.create({ id: newId('usr'), email, passwordHash }));
+    return repo.save(
+      repo.create({
+        id: newId('usr'),
+        email,
+        passwordHash,
+        emailVerifiedAt: verified ? new Date() : null,
+      }),
+    );
+  }
+
+  /** Replaces any earlier pending verification of the user's address. */
+  async setEmailVerification(userId: string, tokenHash: string, expiresAt: Date): Promise<void> {
+    await this.manager
+      .getRepository(UserEntity)
+      .update(
+        { id: userId },
+        { emailVerificationHash: tokenHash, emailVerificationExpiresAt: expiresAt },
+      );
+  }
+
+  /** Marks the address verified when the token is current; returns the user, or null. */
+  async verifyEmail(tokenHash: string): Promise<UserEntity | null> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({
+        emailVerifiedAt: () => 'coalesce(email_verified_at, now())',
+        emailVerificationHash: null,
+        emailVerificationExpiresAt: null,
+      })
+      .where('email_verification_hash = :tokenHash AND email_verification_expires_at > now()', {
+        tokenHash,
+      })
+      .returning(['id'])
+      .execute();
+    const rows = result.raw as { id: string }[];
+    return rows.length === 1 ? this.findUser(rows[0].id) : null;
+  }
+
+  async markEmailVerified(userId: string): Promise<void> {
+    await this.manager.query(
+      `UPDATE users SET email_verified_at = coalesce(email_verified_at, now()),
+              email_verification_hash = NULL, email_verification_expires_at = NULL
+        WHERE id = $1`,
+      [userId],
+    );
+  }
+
+  /** Ends every session of the user, in every tenant (their password changed hands). */
+  async deleteSessionsOf(userId: string): Promise<void> {
+    await this.manager.getRepository(SessionEntity).delete({ userId });
   }
 
   async setPassword(userId: string, passwordHash: string): Promise<void> {
@@ -137,7 +192,7 @@ export class MemberRepository {
     return this.repo
       .createQueryBuilder('m')
       .leftJoin('m.user', 'u')
-      .addSelect(['u.id', 'u.email', 'u.createdAt'])
+      .addSelect(['u.id', 'u.email', 'u.emailVerifiedAt', 'u.createdAt'])
       .where('m.tenant_id = :tenantId', { tenantId: this.tx.tenantId });
   }
 
@@ -163,6 +218,14 @@ export class MemberRepository {
         inviteTokenHash,
         acceptedAt: inviteTokenHash ? null : new Date(),
       }),
+    );
+  }
+
+  /** A new invitation token for a pending member (the previous link stops working). */
+  async reissueInvite(id: string, inviteTokenHash: string): Promise<void> {
+    await this.repo.update(
+      { id, tenantId: this.tx.tenantId, acceptedAt: IsNull() },
+      { inviteTokenHash },
     );
   }
 

@@ -25,8 +25,8 @@ export class MemberResolver {
     @Ctx() ctx: ApiContext,
   ) {
     const actor = requireTenant(ctx.principal, 'manage_members');
-    const { member, token } = await ctx.services.members.invite(actor, email, role);
-    return { member: toMember(member), invitationToken: token };
+    const member = await ctx.services.members.invite(actor, email, role);
+    return { member: toMember(member), invitationSentTo: member.user?.email ?? email.trim() };
   }
 
   @Mutation(() => Member)

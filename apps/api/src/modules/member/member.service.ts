@@ -14,49 +14,70 @@ import {
   ConflictError,
   ForbiddenError,
   isRole,
+  MailNotConfiguredError,
   NotFoundError,
   ValidationError,
   type Role,
 } from '@herald/domain';
 import type { TenantPrincipal } from '../../auth/principal';
+import type { Mailer } from '../../mail/mailer';
+import { invitationMail } from '../../mail/messages';
 import { validateIdArg } from '../common/validate';
 import { checkEmail } from '../tenant/tenant.service';
 
 export class MemberService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly mailer: Mailer,
+    private readonly publicUrl: string,
+  ) {}
 
   list(tenantId: string, page: PageArgs): Promise<Page<MemberEntity>> {
     return this.db.withTenant(tenantId, (tx) => new MemberRepository(tx).list(page));
   }
 
   /**
-   * Adds someone to the tenant. Everyone gets a one-time invitation token; an account is created
-   * without a password when the email is new, and the password is chosen on acceptance.
+   * Invites someone: a pending membership and a one-time link mailed to the address. The link is
+   * never returned to the inviter — holding it is what proves the address when it is accepted
+   * (TenantService.acceptInvitation). An account is created without a password when the address
+   * is new. Inviting a pending member again mails a new link and retires the old one.
    */
-  async invite(
-    actor: TenantPrincipal,
-    email: string,
-    role: Role,
-  ): Promise<{ member: MemberEntity; token: string }> {
+  async invite(actor: TenantPrincipal, email: string, role: Role): Promise<MemberEntity> {
     const cleanEmail = checkEmail(email);
     checkRole(role);
     if (!canAssignRole(actor.role, role))
       throw new ForbiddenError(`A ${actor.role} cannot invite a ${role}`);
+    if (!this.mailer.enabled) throw new MailNotConfiguredError();
     const token = newToken('hi_');
     // The user row is global (no tenant), so it is found or created outside tenant scope.
-    const user = await this.db.withSystem(async (m) => {
+    const { user, tenant } = await this.db.withSystem(async (m) => {
       const repo = new SystemRepository(m);
-      return (await repo.findUserByEmail(cleanEmail)) ?? (await repo.createUser(cleanEmail, null));
+      return {
+        user: (await repo.findUserByEmail(cleanEmail)) ?? (await repo.createUser(cleanEmail, null)),
+        tenant: await repo.findTenant(actor.tenantId),
+      };
     });
     const member = await this.db.withTenant(actor.tenantId, async (tx) => {
       const repo = new MemberRepository(tx);
-      if (await repo.findByUserId(user.id))
+      const existing = await repo.findByUserId(user.id);
+      if (existing && existing.acceptedAt)
         throw new ConflictError(`${cleanEmail} is already a member`, { field: 'email' });
+      if (existing) {
+        if (existing.role !== role)
+          throw new ConflictError(`${cleanEmail} is already invited as ${existing.role}`, {
+            field: 'role',
+          });
+        await repo.reissueInvite(existing.id, hashToken(token));
+        return existing;
+      }
       const created = await repo.create(user.id, role, hashToken(token));
       created.user = user;
       return created;
     });
-    return { member, token };
+    await this.mailer.send(
+      invitationMail(this.publicUrl, user.email, token, tenant?.name ?? 'a tenant', role),
+    );
+    return member;
   }
 
   updateRole(actor: TenantPrincipal, memberId: string, role: Role): Promise<MemberEntity> {

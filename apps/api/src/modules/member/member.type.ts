@@ -17,11 +17,10 @@ export class Member {
 export class InviteMemberPayload {
   @Field(() => Member) member!: Member;
   @Field(() => String, {
-    nullable: true,
     description:
-      'Give this to the invitee (acceptInvitation). Shown once; null when they were added directly.',
+      'Where the invitation link was mailed. The link is not shown to the inviter: opening it proves the address.',
   })
-  invitationToken!: string | null;
+  invitationSentTo!: string;
 }
 
 export const MemberConnection = ConnectionType(Member, 'Member');

@@ -10,11 +10,12 @@ import {
   CreateTenantPayload,
   Tenant,
   TenantConnection,
+  User,
   Viewer,
   toTenant,
   toUser,
 } from './tenant.type';
-import type { SessionResult } from './tenant.service';
+import type { Caller, SessionResult } from './tenant.service';
 
 @InputType()
 export class CreateTenantInput {
@@ -34,10 +35,18 @@ function toAuthPayload(s: SessionResult): AuthPayload {
   };
 }
 
+function callerOf(ctx: ApiContext): Caller {
+  return {
+    address: ctx.clientIp,
+    userId: ctx.principal?.kind === 'session' ? ctx.principal.userId : null,
+  };
+}
+
 @Resolver(() => Tenant)
 export class TenantResolver {
   @Mutation(() => AuthPayload, {
-    description: 'Creates a user, their tenant (as owner) and a session.',
+    description:
+      'Creates a user, their tenant (as owner) and a session, and mails a link that verifies the address (verifyEmail).',
   })
   async signUp(
     @Arg('email') email: string,
@@ -45,7 +54,23 @@ export class TenantResolver {
     @Arg('tenantName') tenantName: string,
     @Ctx() ctx: ApiContext,
   ) {
-    return toAuthPayload(await ctx.services.tenants.signUp(email, password, tenantName));
+    return toAuthPayload(
+      await ctx.services.tenants.signUp(email, password, tenantName, callerOf(ctx)),
+    );
+  }
+
+  @Mutation(() => User, { description: 'Opens the link of a verification mail.' })
+  async verifyEmail(@Arg('token') token: string, @Ctx() ctx: ApiContext) {
+    return toUser(await ctx.services.tenants.verifyEmail(token));
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Mails a new verification link to the signed-in user; false when the address is already verified.',
+  })
+  async requestEmailVerification(@Ctx() ctx: ApiContext) {
+    const session = requireSession(ctx.principal);
+    return ctx.services.tenants.requestEmailVerification(session.userId, callerOf(ctx));
   }
 
   @Mutation(() => AuthPayload)
@@ -59,7 +84,9 @@ export class TenantResolver {
     tenantId: string | null,
     @Ctx() ctx: ApiContext,
   ) {
-    return toAuthPayload(await ctx.services.tenants.logIn(email, password, tenantId));
+    return toAuthPayload(
+      await ctx.services.tenants.logIn(email, password, tenantId, callerOf(ctx)),
+    );
   }
 
   @Mutation(() => Boolean, { description: 'Ends the current session.' })
@@ -71,17 +98,24 @@ export class TenantResolver {
     return true;
   }
 
-  @Mutation(() => AuthPayload, { description: 'Joins the tenant that sent the invitation.' })
+  @Mutation(() => AuthPayload, {
+    description:
+      'Joins the tenant that sent the invitation (the token comes from the mailed link). A verified account must be signed in as itself or give its password; a new or unverified one chooses a password here, which ends any earlier session of that account.',
+  })
   async acceptInvitation(
     @Arg('token') token: string,
     @Arg('password', () => String, {
       nullable: true,
-      description: 'Required when the account is new.',
+      description:
+        "The account's password, or the one to choose when it is new or its address was never verified.",
     })
     password: string | null,
     @Ctx() ctx: ApiContext,
   ) {
-    return toAuthPayload(await ctx.services.tenants.acceptInvitation(token, password));
+    const accepted = await ctx.services.tenants.acceptInvitation(token, password, callerOf(ctx));
+    // Sessions of the account in every tenant ended: their sockets must close too.
+    if (accepted.sessionsEnded) ctx.services.credentials.revoked();
+    return toAuthPayload(accepted);
   }
 
   @Query(() => Viewer)

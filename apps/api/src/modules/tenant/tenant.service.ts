@@ -12,7 +12,6 @@ import {
 import {
   ConflictError,
   NotFoundError,
-  RateLimitedError,
   UnauthenticatedError,
   ValidationError,
   type Role,
@@ -20,7 +19,9 @@ import {
 import { API_KEY_PREFIX, SESSION_PREFIX } from '../../auth/authenticator';
 import { hashPassword, verifyPassword } from '../../auth/passwords';
 import type { TenantPrincipal } from '../../auth/principal';
-import { RateLimiter } from '../../http/rate-limiter';
+import type { IdentityThrottles } from '../../auth/throttles';
+import type { Mailer } from '../../mail/mailer';
+import { verificationMail } from '../../mail/messages';
 import { requireText } from '../common/validate';
 
 export interface SessionResult {
@@ -32,6 +33,20 @@ export interface SessionResult {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const VERIFICATION_TTL_MS = 24 * 3_600_000;
+
+/** Who is asking: the peer address for the shared throttles, and the session they hold, if any. */
+export interface Caller {
+  address: string | null;
+  userId?: string | null;
+}
+
+export interface IdentityDeps {
+  throttles: IdentityThrottles;
+  mailer: Mailer;
+  publicUrl: string;
+  logger: { warn(msg: string, fields?: Record<string, unknown>): void };
+}
 // A real hash to compare against when the user does not exist, so timing does not tell.
 const DUMMY_HASH_PROMISE = hashPassword('not-a-real-password-' + Math.random());
 
@@ -57,18 +72,29 @@ export function mintApiKey(): { key: string; keyHash: string; keyPrefix: string 
 }
 
 export class TenantService {
-  // Ten tries a minute per address slows password guessing without locking anyone out for long.
-  private readonly loginLimiter = new RateLimiter(10 / 60, 10);
-
   constructor(
     private readonly db: Database,
     private readonly sessionTtlMs: number,
+    private readonly identity: IdentityDeps,
   ) {}
 
-  async signUp(email: string, password: string, tenantName: string): Promise<SessionResult> {
+  /**
+   * Creates a user, their tenant and a session, and mails a verification link. The account works
+   * for its own tenant at once; until the link is opened it is only a claim on the address, which
+   * an invitation to that address does not trust (acceptInvitation).
+   */
+  async signUp(
+    email: string,
+    password: string,
+    tenantName: string,
+    caller: Caller,
+  ): Promise<SessionResult> {
     const cleanEmail = checkEmail(email);
-    const passwordHash = await hashPassword(checkPassword(password));
+    checkPassword(password);
     const name = requireText('tenantName', tenantName, 128);
+    // Before the password hash: throttled sign-ups cost no hashing.
+    await this.identity.throttles.signUp(cleanEmail, caller.address);
+    const passwordHash = await hashPassword(password);
     const { user, tenant } = await this.db.withSystem(async (m) => {
       const repo = new SystemRepository(m);
       if (await repo.findUserByEmail(cleanEmail)) {
@@ -81,24 +107,39 @@ export class TenantService {
       await repo.addMember(tenant.id, user.id, 'owner');
       return { user, tenant };
     });
+    await this.sendVerification(user);
     return this.openSession(user, tenant, 'owner');
+  }
+
+  /** Mails a fresh verification link to a signed-in user whose address is not verified yet. */
+  async requestEmailVerification(userId: string, caller: Caller): Promise<boolean> {
+    const user = await this.db.withSystem((m) => new SystemRepository(m).findUser(userId));
+    if (!user) throw new UnauthenticatedError('Session expired or invalid; log in again');
+    if (user.emailVerifiedAt) return false;
+    await this.identity.throttles.signUp(user.email, caller.address);
+    await this.sendVerification(user);
+    return true;
+  }
+
+  /** Opens a verification link: the address is proven. */
+  async verifyEmail(token: string): Promise<UserEntity> {
+    if (typeof token !== 'string' || token.length > 200)
+      throw new UnauthenticatedError('Invalid or expired verification link');
+    const user = await this.db.withSystem((m) =>
+      new SystemRepository(m).verifyEmail(hashToken(token)),
+    );
+    if (!user) throw new UnauthenticatedError('Invalid or expired verification link');
+    return user;
   }
 
   async logIn(
     email: string,
     password: string,
     tenantId: string | null | undefined,
+    caller: Caller,
   ): Promise<SessionResult> {
     const key = (email ?? '').trim().toLowerCase();
-    try {
-      this.loginLimiter.take(key);
-    } catch (error) {
-      if (error instanceof RateLimitedError)
-        throw new RateLimitedError('Too many log-in attempts; wait a minute', {
-          retryAfterMs: error.retryAfterMs,
-        });
-      throw error;
-    }
+    await this.identity.throttles.logIn(key, caller.address);
     const found = await this.db.withSystem(async (m) => {
       const repo = new SystemRepository(m);
       const user = await repo.findUserByEmail(key);
@@ -123,30 +164,102 @@ export class TenantService {
     await this.db.withSystem((m) => new SystemRepository(m).deleteSession(hashToken(token)));
   }
 
-  /** Accepts an invitation: sets the password if the user has none, then opens a session. */
+  /**
+   * Accepts an invitation. The link was mailed to the invited address (never shown to the
+   * inviter), so holding it proves the address. What else is required depends on the account:
+   * - none with a password yet (created by the invitation): choose one; the address is verified.
+   * - a verified account: prove it is yours — be logged in as it, or give its password.
+   * - an unverified account: its password proves nothing (anyone can sign up with any address),
+   *   so the link holder's password replaces it, every session of the account ends and the
+   *   address is verified. This is what defeats pre-hijacking: an attacker who signed up with
+   *   the victim's address loses the account the moment the victim accepts.
+   * Returns the session and whether the account's earlier sessions were ended.
+   */
   async acceptInvitation(
     token: string,
     password: string | null | undefined,
-  ): Promise<SessionResult> {
+    caller: Caller,
+  ): Promise<SessionResult & { sessionsEnded: boolean }> {
     if (typeof token !== 'string' || token.length > 200)
       throw new UnauthenticatedError('Invalid invitation');
-    const { member, user, tenant } = await this.db.withSystem(async (m) => {
+    await this.identity.throttles.acceptInvitation(caller.address);
+    const found = await this.db.withSystem(async (m) => {
       const repo = new SystemRepository(m);
       const member = await repo.findMemberByInviteHash(hashToken(token));
       if (!member) throw new UnauthenticatedError('Invalid or already used invitation');
-      const user = (await repo.findUser(member.userId)) as UserEntity;
-      if (!user.passwordHash) {
-        if (!password)
-          throw new ValidationError('Choose a password to accept the invitation', {
-            field: 'password',
-          });
-        user.passwordHash = await hashPassword(checkPassword(password));
-        await repo.setPassword(user.id, user.passwordHash);
-      }
-      await repo.acceptInvite(member.id);
-      return { member, user, tenant: (await repo.findTenant(member.tenantId)) as TenantEntity };
+      return { member, user: (await repo.findUser(member.userId)) as UserEntity };
     });
-    return this.openSession(user, tenant, member.role);
+    const { member, user } = found;
+    let newHash: string | null = null;
+    let endSessions = false;
+    if (!user.passwordHash) {
+      if (!password)
+        throw new ValidationError('Choose a password to accept the invitation', {
+          field: 'password',
+        });
+      newHash = await hashPassword(checkPassword(password));
+    } else if (user.emailVerifiedAt) {
+      if (caller.userId !== user.id) {
+        if (!password)
+          throw new UnauthenticatedError(
+            'This invitation is for an existing account: log in as it, or give its password',
+          );
+        // A password check like log-in's, under the same per-account throttle.
+        await this.identity.throttles.logIn(user.email, caller.address);
+        if (!(await verifyPassword(password, user.passwordHash)))
+          throw new UnauthenticatedError('Wrong password for the invited account');
+      }
+    } else if (caller.userId !== user.id) {
+      if (!password)
+        throw new ValidationError('Choose a password to accept the invitation', {
+          field: 'password',
+        });
+      newHash = await hashPassword(checkPassword(password));
+      endSessions = true;
+    }
+    const tenant = await this.db.withSystem(async (m) => {
+      const repo = new SystemRepository(m);
+      // Consumed in the same transaction that trusts it; a second use finds nothing.
+      if (!(await repo.findMemberByInviteHash(hashToken(token))))
+        throw new UnauthenticatedError('Invalid or already used invitation');
+      if (newHash) {
+        await repo.setPassword(user.id, newHash);
+        user.passwordHash = newHash;
+      }
+      if (endSessions) await repo.deleteSessionsOf(user.id);
+      await repo.markEmailVerified(user.id);
+      user.emailVerifiedAt ??= new Date();
+      await repo.acceptInvite(member.id);
+      return (await repo.findTenant(member.tenantId)) as TenantEntity;
+    });
+    return {
+      ...(await this.openSession(user, tenant, member.role)),
+      sessionsEnded: endSessions,
+    };
+  }
+
+  private async sendVerification(user: UserEntity): Promise<void> {
+    const token = newToken('hv_');
+    await this.db.withSystem((m) =>
+      new SystemRepository(m).setEmailVerification(
+        user.id,
+        hashToken(token),
+        new Date(Date.now() + VERIFICATION_TTL_MS),
+      ),
+    );
+    if (!this.identity.mailer.enabled) {
+      this.identity.logger.warn('verification mail not sent: no SMTP_URL', { userId: user.id });
+      return;
+    }
+    try {
+      await this.identity.mailer.send(verificationMail(this.identity.publicUrl, user.email, token));
+    } catch (error) {
+      // The account exists either way; a new link can be asked for (requestEmailVerification).
+      this.identity.logger.warn('verification mail failed', {
+        userId: user.id,
+        error: (error as Error).message,
+      });
+    }
   }
 
   async viewer(
@@ -185,7 +298,9 @@ export class TenantService {
           throw new ConflictError('An account with this email already exists', {
             field: 'ownerEmail',
           });
-        ownerUser = await repo.createUser(ownerInput.email, ownerInput.passwordHash);
+        ownerUser = await repo.createUser(ownerInput.email, ownerInput.passwordHash, {
+          verified: true,
+        });
         await repo.addMember(tenant.id, ownerUser.id, 'owner');
       }
       await repo.createApiKey({

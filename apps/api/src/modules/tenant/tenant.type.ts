@@ -14,6 +14,11 @@ export class Tenant {
 export class User {
   @Field(() => ID) id!: string;
   @Field() email!: string;
+  @Field({
+    description:
+      'Whether someone proved they read this address (a verification or invitation link).',
+  })
+  emailVerified!: boolean;
   @Field() createdAt!: Date;
 }
 
@@ -49,5 +54,10 @@ export function toTenant(e: TenantEntity): Tenant {
 }
 
 export function toUser(e: UserEntity): User {
-  return { id: e.id, email: e.email, createdAt: e.createdAt };
+  return {
+    id: e.id,
+    email: e.email,
+    emailVerified: e.emailVerifiedAt != null,
+    createdAt: e.createdAt,
+  };
 }
