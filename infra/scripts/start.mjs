@@ -6,7 +6,8 @@
 //   npm start -- --skip-install    (or HERALD_SKIP_INSTALL=1)
 //
 // Environment respected: DATABASE_URL (skip embedded PostgreSQL), PORT (API, default 4000), HOST,
-// HERALD_OPERATOR_TOKEN / HERALD_ENCRYPTION_KEY (else generated once into .data/dev-secrets.json).
+// HERALD_OPERATOR_TOKEN / HERALD_ENCRYPTION_KEY (else generated once into .data/dev-secrets.json),
+// SMTP_URL (else an embedded SMTP sink writes every mail into .data/mail as .eml files).
 // Only Node built-ins are imported statically: node_modules may not exist yet.
 import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
@@ -99,6 +100,11 @@ async function main() {
   });
   if (isShuttingDown()) return;
 
+  // --- Mail ---------------------------------------------------------------------------------------
+  // SMTP_URL when set; else a sink on loopback that keeps every mail as a file (nothing is sent).
+  const mail = await ensureMail();
+  if (isShuttingDown()) return;
+
   // --- Application processes ------------------------------------------------------------------
   const apiPort = await chooseApiPort();
   const publicUrl = `http://localhost:${apiPort}`;
@@ -131,6 +137,7 @@ async function main() {
         HERALD_PUBLIC_URL: process.env.HERALD_PUBLIC_URL ?? publicUrl,
         HERALD_ALLOW_HTTP: process.env.HERALD_ALLOW_HTTP ?? 'true',
         HERALD_SSRF_ALLOWLIST: process.env.HERALD_SSRF_ALLOWLIST ?? DEV_SSRF_ALLOWLIST,
+        SMTP_URL: mail.url,
       },
       readyUrl: `${apiBase}/readyz`,
       readyTimeoutMs: 180_000, // first start runs the migrations
@@ -192,7 +199,19 @@ async function main() {
   });
   if (isShuttingDown()) return;
 
-  printBanner({ publicUrl, billingPort, postgres, secrets, credentials });
+  printBanner({ publicUrl, billingPort, postgres, secrets, credentials, mail });
+}
+
+/** @returns {Promise<{ url: string, where: string }>} */
+async function ensureMail() {
+  if (process.env.SMTP_URL)
+    return { url: process.env.SMTP_URL, where: redactUrl(process.env.SMTP_URL) };
+  // Imported here: smtp-server is a dependency, installed by ensureInstalled above.
+  const { startMailSink } = await import('../dev/mail-sink.mjs');
+  const dir = path.join(dataDir, 'mail');
+  const sink = await startMailSink({ dir, log: createLog('mail') });
+  onShutdown(() => sink.stop());
+  return { url: sink.url, where: `${path.relative(repoRoot, dir)}/*.eml (SMTP sink ${sink.url})` };
 }
 
 async function loadOrCreateSecrets() {
@@ -347,7 +366,7 @@ async function provisionDevTenant({ apiBase, operatorToken, databaseUrl }) {
   return null;
 }
 
-function printBanner({ publicUrl, billingPort, postgres, secrets, credentials }) {
+function printBanner({ publicUrl, billingPort, postgres, secrets, credentials, mail }) {
   const b = (text) => color(1, text);
   const lines = [
     '',
@@ -358,6 +377,7 @@ function printBanner({ publicUrl, billingPort, postgres, secrets, credentials })
     `  Health          ${publicUrl}/readyz`,
     `  Stripe webhooks http://127.0.0.1:${billingPort}/stripe/webhook`,
     `  Database        ${redactUrl(postgres.url)}${postgres.embedded ? ' (embedded)' : ''}`,
+    `  Mail            ${mail.where}`,
     '',
     `  Operator token  ${secrets.operatorToken}`,
   ];

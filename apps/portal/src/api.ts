@@ -24,6 +24,35 @@ export const LogIn = graphql(`
   }
 `);
 
+export const VerifyEmail = graphql(`
+  mutation VerifyEmail($token: String!) {
+    verifyEmail(token: $token) {
+      email
+      emailVerified
+    }
+  }
+`);
+
+export const RequestEmailVerification = graphql(`
+  mutation RequestEmailVerification {
+    requestEmailVerification
+  }
+`);
+
+export const AcceptInvitation = graphql(`
+  mutation AcceptInvitation($token: String!, $password: String) {
+    acceptInvitation(token: $token, password: $password) {
+      token
+      expiresAt
+      role
+      tenant {
+        id
+        name
+      }
+    }
+  }
+`);
+
 export const LogOut = graphql(`
   mutation LogOut {
     logOut
@@ -42,6 +71,7 @@ export const ViewerQuery = graphql(`
       user {
         id
         email
+        emailVerified
       }
     }
   }
@@ -562,7 +592,7 @@ export const MembersQuery = graphql(`
 export const InviteMember = graphql(`
   mutation InviteMember($email: String!, $role: Role!) {
     inviteMember(email: $email, role: $role) {
-      invitationToken
+      invitationSentTo
       member {
         id
       }

@@ -60,6 +60,39 @@ describe.sequential('tenant dashboard', () => {
     await screenshot(page, '01-overview-empty');
   });
 
+  it('asks to confirm the address, and the mailed link confirms it', async () => {
+    await page.getByText('Your e-mail address is not confirmed yet').waitFor();
+    const token = await stack.linkFor('owner@acme.test', 'verify-email');
+    await page.goto(`${stack.url}/verify-email#token=${token}`);
+    await page.getByText('is confirmed').waitFor();
+    // The token left the address bar at once.
+    expect(new URL(page.url()).hash).toBe('');
+    await page.getByRole('link', { name: 'Go to the dashboard' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(await page.getByText('Your e-mail address is not confirmed yet').count()).toBe(0);
+  });
+
+  it('invites a member by mail, who joins from the link in their own browser', async () => {
+    await page.goto(`${stack.url}/members`);
+    await page.getByLabel('Email').fill('dev@acme.test');
+    await page.getByLabel('Role').selectOption('developer');
+    await page.getByRole('button', { name: 'Invite' }).click();
+    await page.getByText('Invitation mailed to').waitFor();
+    const token = await stack.linkFor('dev@acme.test', 'accept-invitation');
+    const { context: invitee } = await newContext(browser);
+    const tab = await invitee.newPage();
+    await tab.goto(`${stack.url}/accept-invitation#token=${token}`);
+    await tab.getByRole('heading', { name: 'Accept the invitation' }).waitFor();
+    await tab.getByLabel('Password').fill('developer password 1');
+    await tab.getByRole('button', { name: 'Accept' }).click();
+    await tab.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(await tab.getByTestId('tenant-name').textContent()).toBe('Acme Webhooks');
+    // The invitation link proved the address: no confirmation banner.
+    expect(await tab.getByText('Your e-mail address is not confirmed yet').count()).toBe(0);
+    await screenshot(tab, '02b-invitation-accepted');
+    await invitee.close();
+  });
+
   it('creates an event type with a JSON Schema and an example that must match it', async () => {
     await page
       .getByRole('navigation', { name: 'Main' })

@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 import type { ApiConfig, WorkerConfig } from '@herald/config';
 import type { Database } from '@herald/db';
 import type { TestDatabase } from '@herald/db/testing';
+import type { MailSink } from '../../../infra/dev/mail-sink.mjs' with {
+  'resolution-mode': 'import',
+};
 
 /*
  * Everything under test is the built CommonJS output, loaded with require() as `npm start`
@@ -55,6 +58,10 @@ export interface Stack {
   ): Promise<T>;
   createTenant(name?: string): Promise<{ tenantId: string; apiKey: string }>;
   startWorker(env?: Record<string, string>): Promise<RunningWorker>;
+  /** The SMTP sink the API mails to (verification and invitation links). */
+  mail: MailSink;
+  /** The token of the newest link of `kind` mailed to `to`, waiting for it if needed. */
+  linkFor(to: string, kind: 'verify-email' | 'accept-invitation'): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -93,6 +100,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const testDb: TestDatabase = await testing.createTestDatabase(adminUrl(), 'e2e');
   const taskQueue = `herald-test-${randomBytes(4).toString('hex')}`;
   const encryptionKey = randomBytes(32).toString('base64');
+  const sinkModule = await import('../../../infra/dev/mail-sink.mjs');
+  const mail = await sinkModule.startMailSink();
   const common = {
     DATABASE_URL: testDb.url,
     HERALD_ENV: 'test',
@@ -109,6 +118,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PORT: '0',
     HOST: '127.0.0.1',
     HERALD_OPERATOR_TOKEN: OPERATOR_TOKEN,
+    SMTP_URL: mail.url,
     ...options.apiEnv,
   });
   const db = await dbPkg.openDatabase(apiConfig.database);
@@ -197,6 +207,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return { tenantId: data.createTenant.tenant.id, apiKey: data.createTenant.apiKey };
     },
     startWorker,
+    mail,
+    async linkFor(to, kind) {
+      const address = to.trim().toLowerCase();
+      const found = await mail.waitFor(
+        (m) => m.to.includes(address) && m.text.includes(`/${kind}#token=`),
+      );
+      return sinkModule.linkToken(found, kind);
+    },
     async stop() {
       for (const w of [...workers]) await w.stop();
       await server.stop();
@@ -205,6 +223,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await connection.close();
       await db.close();
       await testDb.drop();
+      await mail.stop();
     },
   };
   return stack;

@@ -8,6 +8,7 @@ import { ApplicationPage } from './ApplicationPage';
 import { Applications } from './Applications';
 import { LogInPage, SignUpPage } from './AuthPages';
 import { Billing } from './Billing';
+import { AcceptInvitationPage, VerifyEmailPage } from './EmailLinks';
 import { EventTypeEdit, EventTypeNew, EventTypes } from './EventTypes';
 import { Members } from './Members';
 import { Overview } from './Overview';
@@ -51,7 +52,12 @@ export function DashboardApp() {
 
   return (
     <Provider value={client}>
-      {!token ? (
+      {/* The pages mailed links open work with or without a session. */}
+      {pathname === '/verify-email' ? (
+        <VerifyEmailPage />
+      ) : pathname === '/accept-invitation' ? (
+        <AcceptInvitationPage signedIn={token !== null} onSession={start} />
+      ) : !token ? (
         <Routes
           routes={[
             { path: '/signup', element: <SignUpPage onSession={start} /> },

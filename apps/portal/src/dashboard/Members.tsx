@@ -2,7 +2,6 @@ import { useState, type FormEvent } from 'react';
 import { InviteMember, MembersQuery, RemoveMember, UpdateMemberRole } from '../api';
 import {
   Button,
-  CopyButton,
   ErrorNotice,
   Field,
   Loading,
@@ -79,11 +78,10 @@ export function Members() {
         </form>
       )}
       <ErrorNotice error={invite.error} title="Could not invite" />
-      {invite.data?.inviteMember.invitationToken && (
+      {invite.data && (
         <Notice kind="success">
-          Invitation created. Send this token to the invitee (shown once):{' '}
-          <code>{invite.data.inviteMember.invitationToken}</code>{' '}
-          <CopyButton text={invite.data.inviteMember.invitationToken} />
+          Invitation mailed to <strong>{invite.data.inviteMember.invitationSentTo}</strong>. The
+          link in it is the only way in: it proves the address belongs to the invitee.
         </Notice>
       )}
       <ErrorNotice error={error ?? updateRole.error ?? remove.error} />

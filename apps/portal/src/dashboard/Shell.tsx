@@ -3,6 +3,7 @@ import { LogOut, ViewerQuery } from '../api';
 import { Button, ErrorNotice, Loading } from '../components/ui';
 import { useMutation, useQuery } from '../lib/hooks';
 import { Link, useLocation } from '../lib/router';
+import { VerifyEmailBanner } from './EmailLinks';
 import { ViewerContext } from './viewer';
 
 const NAV = [
@@ -87,6 +88,7 @@ export function Shell({ onLogOut, children }: { onLogOut(): void; children: Reac
           </div>
         </nav>
         <main id="main" className="content" tabIndex={-1}>
+          {v.user && !v.user.emailVerified && <VerifyEmailBanner />}
           {children}
         </main>
       </div>

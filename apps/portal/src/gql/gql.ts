@@ -22,8 +22,11 @@ type Documents = {
   '\n  mutation SetPortalBranding($input: PortalBrandingInput!) {\n    setPortalBranding(input: $input) {\n      displayName\n      logoUrl\n      accentColor\n    }\n  }\n': typeof types.SetPortalBrandingDocument;
   '\n  mutation SignUp($email: String!, $password: String!, $tenantName: String!) {\n    signUp(email: $email, password: $password, tenantName: $tenantName) {\n      token\n      expiresAt\n    }\n  }\n': typeof types.SignUpDocument;
   '\n  mutation LogIn($email: String!, $password: String!) {\n    logIn(email: $email, password: $password) {\n      token\n      expiresAt\n    }\n  }\n': typeof types.LogInDocument;
+  '\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      email\n      emailVerified\n    }\n  }\n': typeof types.VerifyEmailDocument;
+  '\n  mutation RequestEmailVerification {\n    requestEmailVerification\n  }\n': typeof types.RequestEmailVerificationDocument;
+  '\n  mutation AcceptInvitation($token: String!, $password: String) {\n    acceptInvitation(token: $token, password: $password) {\n      token\n      expiresAt\n      role\n      tenant {\n        id\n        name\n      }\n    }\n  }\n': typeof types.AcceptInvitationDocument;
   '\n  mutation LogOut {\n    logOut\n  }\n': typeof types.LogOutDocument;
-  '\n  query Viewer {\n    viewer {\n      kind\n      role\n      tenant {\n        id\n        name\n      }\n      user {\n        id\n        email\n      }\n    }\n  }\n': typeof types.ViewerDocument;
+  '\n  query Viewer {\n    viewer {\n      kind\n      role\n      tenant {\n        id\n        name\n      }\n      user {\n        id\n        email\n        emailVerified\n      }\n    }\n  }\n': typeof types.ViewerDocument;
   '\n  fragment EndpointFields on Endpoint {\n    id\n    applicationId\n    url\n    description\n    eventTypes\n    channels\n    payloadFilter\n    headers\n    rateLimitPerSecond\n    fifo\n    disabled\n    disabledAt\n    disabledReason\n    createdAt\n    updatedAt\n  }\n': typeof types.EndpointFieldsFragmentDoc;
   '\n  fragment AttemptFields on Attempt {\n    id\n    deliveryId\n    messageId\n    endpointId\n    status\n    trigger\n    httpStatus\n    errorKind\n    durationMs\n    responseExcerpt\n    requestHeaders\n    attemptedAt\n  }\n': typeof types.AttemptFieldsFragmentDoc;
   '\n  fragment DeliveryFields on Delivery {\n    id\n    messageId\n    endpointId\n    status\n    attemptCount\n    nextAttemptAt\n    lastAttemptAt\n    createdAt\n  }\n': typeof types.DeliveryFieldsFragmentDoc;
@@ -62,7 +65,7 @@ type Documents = {
   '\n  mutation RetryDelivery($id: ID!) {\n    retryDelivery(id: $id) {\n      ...DeliveryFields\n    }\n  }\n': typeof types.RetryDeliveryDocument;
   '\n  subscription DeliveryEvents($application: String!) {\n    deliveryEvents(application: $application) {\n      deliveryId\n      messageId\n      applicationId\n      endpointId\n      status\n      attemptId\n      httpStatus\n    }\n  }\n': typeof types.DeliveryEventsDocument;
   '\n  query Members($first: Int, $after: String) {\n    members(first: $first, after: $after) {\n      nodes {\n        id\n        role\n        pending\n        createdAt\n        user {\n          id\n          email\n        }\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n': typeof types.MembersDocument;
-  '\n  mutation InviteMember($email: String!, $role: Role!) {\n    inviteMember(email: $email, role: $role) {\n      invitationToken\n      member {\n        id\n      }\n    }\n  }\n': typeof types.InviteMemberDocument;
+  '\n  mutation InviteMember($email: String!, $role: Role!) {\n    inviteMember(email: $email, role: $role) {\n      invitationSentTo\n      member {\n        id\n      }\n    }\n  }\n': typeof types.InviteMemberDocument;
   '\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n': typeof types.UpdateMemberRoleDocument;
   '\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n': typeof types.RemoveMemberDocument;
   '\n  query ApiKeys($first: Int, $after: String, $includeRevoked: Boolean) {\n    apiKeys(first: $first, after: $after, includeRevoked: $includeRevoked) {\n      nodes {\n        id\n        name\n        role\n        prefix\n        createdAt\n        expiresAt\n        revokedAt\n        lastUsedAt\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n': typeof types.ApiKeysDocument;
@@ -86,8 +89,14 @@ const documents: Documents = {
     types.SignUpDocument,
   '\n  mutation LogIn($email: String!, $password: String!) {\n    logIn(email: $email, password: $password) {\n      token\n      expiresAt\n    }\n  }\n':
     types.LogInDocument,
+  '\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      email\n      emailVerified\n    }\n  }\n':
+    types.VerifyEmailDocument,
+  '\n  mutation RequestEmailVerification {\n    requestEmailVerification\n  }\n':
+    types.RequestEmailVerificationDocument,
+  '\n  mutation AcceptInvitation($token: String!, $password: String) {\n    acceptInvitation(token: $token, password: $password) {\n      token\n      expiresAt\n      role\n      tenant {\n        id\n        name\n      }\n    }\n  }\n':
+    types.AcceptInvitationDocument,
   '\n  mutation LogOut {\n    logOut\n  }\n': types.LogOutDocument,
-  '\n  query Viewer {\n    viewer {\n      kind\n      role\n      tenant {\n        id\n        name\n      }\n      user {\n        id\n        email\n      }\n    }\n  }\n':
+  '\n  query Viewer {\n    viewer {\n      kind\n      role\n      tenant {\n        id\n        name\n      }\n      user {\n        id\n        email\n        emailVerified\n      }\n    }\n  }\n':
     types.ViewerDocument,
   '\n  fragment EndpointFields on Endpoint {\n    id\n    applicationId\n    url\n    description\n    eventTypes\n    channels\n    payloadFilter\n    headers\n    rateLimitPerSecond\n    fifo\n    disabled\n    disabledAt\n    disabledReason\n    createdAt\n    updatedAt\n  }\n':
     types.EndpointFieldsFragmentDoc,
@@ -165,7 +174,7 @@ const documents: Documents = {
     types.DeliveryEventsDocument,
   '\n  query Members($first: Int, $after: String) {\n    members(first: $first, after: $after) {\n      nodes {\n        id\n        role\n        pending\n        createdAt\n        user {\n          id\n          email\n        }\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n':
     types.MembersDocument,
-  '\n  mutation InviteMember($email: String!, $role: Role!) {\n    inviteMember(email: $email, role: $role) {\n      invitationToken\n      member {\n        id\n      }\n    }\n  }\n':
+  '\n  mutation InviteMember($email: String!, $role: Role!) {\n    inviteMember(email: $email, role: $role) {\n      invitationSentTo\n      member {\n        id\n      }\n    }\n  }\n':
     types.InviteMemberDocument,
   '\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n':
     types.UpdateMemberRoleDocument,
@@ -231,13 +240,31 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
+  source: '\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      email\n      emailVerified\n    }\n  }\n',
+): typeof import('./graphql').VerifyEmailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation RequestEmailVerification {\n    requestEmailVerification\n  }\n',
+): typeof import('./graphql').RequestEmailVerificationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
+  source: '\n  mutation AcceptInvitation($token: String!, $password: String) {\n    acceptInvitation(token: $token, password: $password) {\n      token\n      expiresAt\n      role\n      tenant {\n        id\n        name\n      }\n    }\n  }\n',
+): typeof import('./graphql').AcceptInvitationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(
   source: '\n  mutation LogOut {\n    logOut\n  }\n',
 ): typeof import('./graphql').LogOutDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query Viewer {\n    viewer {\n      kind\n      role\n      tenant {\n        id\n        name\n      }\n      user {\n        id\n        email\n      }\n    }\n  }\n',
+  source: '\n  query Viewer {\n    viewer {\n      kind\n      role\n      tenant {\n        id\n        name\n      }\n      user {\n        id\n        email\n        emailVerified\n      }\n    }\n  }\n',
 ): typeof import('./graphql').ViewerDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -471,7 +498,7 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  mutation InviteMember($email: String!, $role: Role!) {\n    inviteMember(email: $email, role: $role) {\n      invitationToken\n      member {\n        id\n      }\n    }\n  }\n',
+  source: '\n  mutation InviteMember($email: String!, $role: Role!) {\n    inviteMember(email: $email, role: $role) {\n      invitationSentTo\n      member {\n        id\n      }\n    }\n  }\n',
 ): typeof import('./graphql').InviteMemberDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.

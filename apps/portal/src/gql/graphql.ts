@@ -192,6 +192,30 @@ export type LogInMutationVariables = Exact<{
 
 export type LogInMutation = { logIn: { token: string; expiresAt: string } };
 
+export type VerifyEmailMutationVariables = Exact<{
+  token: string;
+}>;
+
+export type VerifyEmailMutation = { verifyEmail: { email: string; emailVerified: boolean } };
+
+export type RequestEmailVerificationMutationVariables = Exact<{ [key: string]: never }>;
+
+export type RequestEmailVerificationMutation = { requestEmailVerification: boolean };
+
+export type AcceptInvitationMutationVariables = Exact<{
+  token: string;
+  password?: string | null | undefined;
+}>;
+
+export type AcceptInvitationMutation = {
+  acceptInvitation: {
+    token: string;
+    expiresAt: string;
+    role: Role;
+    tenant: { id: string; name: string };
+  };
+};
+
 export type LogOutMutationVariables = Exact<{ [key: string]: never }>;
 
 export type LogOutMutation = { logOut: boolean };
@@ -203,7 +227,7 @@ export type ViewerQuery = {
     kind: string;
     role: Role;
     tenant: { id: string; name: string };
-    user: { id: string; email: string } | null;
+    user: { id: string; email: string; emailVerified: boolean } | null;
   };
 };
 
@@ -850,7 +874,7 @@ export type InviteMemberMutationVariables = Exact<{
 }>;
 
 export type InviteMemberMutation = {
-  inviteMember: { invitationToken: string | null; member: { id: string } };
+  inviteMember: { invitationSentTo: string; member: { id: string } };
 };
 
 export type UpdateMemberRoleMutationVariables = Exact<{
@@ -1093,6 +1117,38 @@ export const LogInDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<LogInMutation, LogInMutationVariables>;
+export const VerifyEmailDocument = new TypedDocumentString(`
+    mutation VerifyEmail($token: String!) {
+  verifyEmail(token: $token) {
+    email
+    emailVerified
+  }
+}
+    `) as unknown as TypedDocumentString<VerifyEmailMutation, VerifyEmailMutationVariables>;
+export const RequestEmailVerificationDocument = new TypedDocumentString(`
+    mutation RequestEmailVerification {
+  requestEmailVerification
+}
+    `) as unknown as TypedDocumentString<
+  RequestEmailVerificationMutation,
+  RequestEmailVerificationMutationVariables
+>;
+export const AcceptInvitationDocument = new TypedDocumentString(`
+    mutation AcceptInvitation($token: String!, $password: String) {
+  acceptInvitation(token: $token, password: $password) {
+    token
+    expiresAt
+    role
+    tenant {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<
+  AcceptInvitationMutation,
+  AcceptInvitationMutationVariables
+>;
 export const LogOutDocument = new TypedDocumentString(`
     mutation LogOut {
   logOut
@@ -1110,6 +1166,7 @@ export const ViewerDocument = new TypedDocumentString(`
     user {
       id
       email
+      emailVerified
     }
   }
 }
@@ -1739,7 +1796,7 @@ export const MembersDocument = new TypedDocumentString(`
 export const InviteMemberDocument = new TypedDocumentString(`
     mutation InviteMember($email: String!, $role: Role!) {
   inviteMember(email: $email, role: $role) {
-    invitationToken
+    invitationSentTo
     member {
       id
     }
