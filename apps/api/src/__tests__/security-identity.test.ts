@@ -232,6 +232,17 @@ describe('throttles are shared by every API process (PostgreSQL)', () => {
       const onPeer = await peer.gql(LOG_IN, { e: 'GUESSED@example.test', p: 'real password 1' });
       expect(codeOf(onPeer)).toBe('RATE_LIMITED');
       expect(onPeer.errors?.[0].extensions?.retryAfterMs).toBeGreaterThan(0);
+      // And over the peer's WebSocket, unauthenticated: the same resolver, the same budget.
+      const socket = await openSocket(peer.url, null);
+      try {
+        const overSocket = await socket.request(LOG_IN, {
+          e: 'guessed@example.test',
+          p: 'real password 1',
+        });
+        expect(codeOf(overSocket)).toBe('RATE_LIMITED');
+      } finally {
+        socket.close();
+      }
     } finally {
       await peer.stop();
     }
