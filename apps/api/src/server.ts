@@ -97,6 +97,7 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
     maxDepth: config.limits.maxQueryDepth,
     maxAliases: config.limits.maxQueryAliases,
     maxDirectives: config.limits.maxQueryDirectives,
+    maxFragmentSpreads: config.limits.maxQueryFragmentSpreads,
     maxComplexity: config.limits.maxQueryComplexity,
     introspection: config.security.introspection,
   };

@@ -78,6 +78,7 @@ export interface LimitsConfig {
   maxQueryTokens: number;
   maxQueryAliases: number;
   maxQueryDirectives: number;
+  maxQueryFragmentSpreads: number;
   /** Wall-clock budget for validating one publish against tenant JSON Schemas (off the event loop). */
   schemaValidationBudgetMs: number;
 }
@@ -161,6 +162,7 @@ export function readLimitsConfig(r: EnvReader): LimitsConfig {
     maxQueryTokens: r.int('HERALD_MAX_QUERY_TOKENS', 2000, { min: 100, max: 100_000 }),
     maxQueryAliases: r.int('HERALD_MAX_QUERY_ALIASES', 20, { min: 1, max: 1000 }),
     maxQueryDirectives: r.int('HERALD_MAX_QUERY_DIRECTIVES', 20, { min: 1, max: 1000 }),
+    maxQueryFragmentSpreads: r.int('HERALD_MAX_QUERY_FRAGMENT_SPREADS', 50, { min: 1, max: 1000 }),
     schemaValidationBudgetMs: r.int('HERALD_SCHEMA_VALIDATION_BUDGET_MS', 250, {
       min: 10,
       max: 60_000,

@@ -10,7 +10,7 @@ import { openSocket } from './socket-client';
  */
 
 let api: TestApi;
-/** Small limits: depth 4, complexity 100, 300 tokens, 5 aliases, 5 directives, burst 3. */
+/** Small limits: depth 4, complexity 100, 300 tokens, 5 aliases, 5 directives, 5 spreads, burst 3. */
 let limited: TestApi;
 /** Introspection configured off. */
 let closed: TestApi;
@@ -74,6 +74,7 @@ beforeAll(async () => {
       HERALD_MAX_QUERY_TOKENS: '300',
       HERALD_MAX_QUERY_ALIASES: '5',
       HERALD_MAX_QUERY_DIRECTIVES: '5',
+      HERALD_MAX_QUERY_FRAGMENT_SPREADS: '5',
       HERALD_RATE_LIMIT_PER_SECOND: '1',
       HERALD_RATE_LIMIT_BURST: '3',
     }),
@@ -95,6 +96,7 @@ describe('the same limits over HTTP and WebSocket', () => {
     ['a page over the complexity limit given by a variable', `query($n: Int) { applications(first: $n) { nodes { id name } } }`, { n: 200 }, 'BAD_USER_INPUT'],
     ['six aliases', `{ ${Array.from({ length: 6 }, (_, i) => `a${i}: viewer { kind }`).join(' ')} }`, undefined, 'BAD_USER_INPUT'],
     ['six directives', `{ viewer { ${Array.from({ length: 6 }, () => 'kind @include(if: true)').join(' ')} } }`, undefined, 'BAD_USER_INPUT'],
+    ['six fragment spreads', `{ viewer { ${Array.from({ length: 6 }, () => '...V').join(' ')} } } fragment V on Viewer { kind }`, undefined, 'BAD_USER_INPUT'],
     ['more than 300 tokens', `{ viewer { ${'kind '.repeat(400)} } }`, undefined, 'GRAPHQL_PARSE_FAILED'],
     ['a fragment bomb (2^24 expansions)', fragmentBomb(24), undefined, 'BAD_USER_INPUT'],
   ];

@@ -32,6 +32,8 @@ export interface OperationLimits {
   maxDepth: number;
   maxAliases: number;
   maxDirectives: number;
+  /** Fragment spreads written in the document (not their expansions, which cost bounds). */
+  maxFragmentSpreads: number;
   maxComplexity: number;
   introspection: boolean;
 }
@@ -75,6 +77,7 @@ export function validationRules(limits: OperationLimits): ValidationRule[] {
     }),
     maxAliasesRule({ ...common, n: limits.maxAliases, onReject: [rejectAs('aliases')] }),
     maxDirectivesRule({ ...common, n: limits.maxDirectives, onReject: [rejectAs('directives')] }),
+    maxFragmentSpreadsRule(limits.maxFragmentSpreads),
     costLimitRule({
       ...common,
       maxCost: limits.maxComplexity,
@@ -87,6 +90,32 @@ export function validationRules(limits: OperationLimits): ValidationRule[] {
   ];
   if (!limits.introspection) rules.push(NoSchemaIntrospectionCustomRule);
   return rules;
+}
+
+/**
+ * At most `max` fragment spreads in one document. Armor's rules memoise fragments, so spreads
+ * cannot multiply their work; this bounds the document's shape itself (how many spreads a
+ * client may write), which graphql-armor has no rule for. One pass, counting syntax only.
+ */
+export function maxFragmentSpreadsRule(max: number): ValidationRule {
+  return (context) => {
+    let found = 0;
+    return {
+      FragmentSpread() {
+        found += 1;
+      },
+      Document: {
+        leave() {
+          if (found <= max) return;
+          context.reportError(
+            new GraphQLError(`Fragment spreads limit of ${max} exceeded, found ${found}.`, {
+              extensions: { code: 'BAD_USER_INPUT', limit: 'fragmentSpreads', max, found },
+            }),
+          );
+        },
+      },
+    };
+  };
 }
 
 /**
