@@ -6,14 +6,17 @@ import { startTestApi, type TestApi } from './harness';
 
 /*
  * The API serves the built web app from its own origin (HERALD_PORTAL_DIR). A stand-in build
- * keeps the test independent of whether apps/portal was built.
+ * keeps the test independent of whether apps/portal was built. It sits under a dot-directory, as
+ * a clone in ~/.cache/… or CI's mktemp -t .ci-XXXXXX does: `send` refuses dot-segments in the
+ * absolute path it is given, which once turned / into a 404 for such clones.
  */
-const dir = mkdtempSync(join(tmpdir(), 'herald-portal-'));
+const parent = mkdtempSync(join(tmpdir(), '.herald-'));
+const dir = join(parent, 'portal-dist');
 const INDEX = '<!doctype html><title>Herald</title><div id="root">portal-index</div>';
 let api: TestApi;
 
 beforeAll(async () => {
-  mkdirSync(join(dir, 'assets'));
+  mkdirSync(join(dir, 'assets'), { recursive: true });
   writeFileSync(join(dir, 'index.html'), INDEX);
   writeFileSync(join(dir, 'assets', 'index-Ab12Cd34.js'), 'console.log("app")');
   writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
@@ -22,7 +25,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(parent, { recursive: true, force: true });
 });
 
 const html = { accept: 'text/html,application/xhtml+xml' };

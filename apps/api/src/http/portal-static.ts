@@ -75,7 +75,9 @@ export function portalStatic(dir: string): RequestHandler | null {
 
   function sendIndex(req: Request, res: Response, next: NextFunction): void {
     setHtmlHeaders(res, req.path);
-    res.sendFile(indexFile, { cacheControl: false }, (error) => {
+    // Relative to `root`: `send` checks dot-segments only below the root, so a clone under a
+    // dot-directory (~/.cache/…) still serves the app.
+    res.sendFile('index.html', { root, cacheControl: false }, (error) => {
       if (error && !res.headersSent) next(error);
     });
   }
