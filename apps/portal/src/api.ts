@@ -623,6 +623,9 @@ export const ApiKeysQuery = graphql(`
         name
         role
         prefix
+        createdBy {
+          email
+        }
         createdAt
         expiresAt
         revokedAt

@@ -5,6 +5,8 @@ import {
   canAssignRole,
   canManageMember,
   isRole,
+  lowerRole,
+  roleRank,
   ROLES,
   type Action,
   type Role,
@@ -58,5 +60,15 @@ describe('isRole', () => {
   it('accepts the four roles only', () => {
     for (const role of ROLES) expect(isRole(role)).toBe(true);
     for (const value of ['Owner', 'root', '', null, 1]) expect(isRole(value)).toBe(false);
+  });
+});
+
+describe('lowerRole', () => {
+  it('is the less powerful of the two, whichever comes first', () => {
+    expect(lowerRole('admin', 'viewer')).toBe('viewer');
+    expect(lowerRole('viewer', 'admin')).toBe('viewer');
+    expect(lowerRole('developer', 'owner')).toBe('developer');
+    expect(lowerRole('admin', 'admin')).toBe('admin');
+    expect(ROLES.map(roleRank)).toEqual([3, 2, 1, 0]);
   });
 });

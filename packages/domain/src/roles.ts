@@ -48,3 +48,13 @@ export function canManageMember(actorRole: Role, memberRole: Role): boolean {
   if (memberRole === 'owner') return actorRole === 'owner';
   return true;
 }
+
+/** Roles from the least to the most powerful (ROLES lists them the other way round). */
+export function roleRank(role: Role): number {
+  return ROLES.length - 1 - ROLES.indexOf(role);
+}
+
+/** The less powerful of two roles: what a key may do when its creator's role is lower. */
+export function lowerRole(a: Role, b: Role): Role {
+  return roleRank(a) <= roleRank(b) ? a : b;
+}

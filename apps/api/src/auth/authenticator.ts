@@ -1,6 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { hashToken, SystemRepository, type Database } from '@herald/db';
-import { UnauthenticatedError } from '@herald/domain';
+import { lowerRole, UnauthenticatedError } from '@herald/domain';
 import type { Principal } from './principal';
 
 export const API_KEY_PREFIX = 'hk_';
@@ -104,16 +104,22 @@ export class Authenticator {
     const now = Date.now();
     const cached = this.keyCache.get(keyHash);
     if (cached && cached.expiresAt > now) return cached.principal;
-    const key = await this.db.withSystem((m) => new SystemRepository(m).findActiveApiKey(keyHash));
-    if (!key) {
+    const found = await this.db.withSystem((m) =>
+      new SystemRepository(m).findActiveApiKey(keyHash),
+    );
+    // A key whose creator left the tenant is refused even before its removal revoked it.
+    if (!found || !found.creatorIsMember) {
       this.keyCache.delete(keyHash);
       throw new UnauthenticatedError('Invalid or revoked API key');
     }
+    const { key } = found;
     const principal: Principal = {
       kind: 'apiKey',
       tenantId: key.tenantId,
-      role: key.role,
+      // Never more than the creator may do now: a demoted creator demotes their keys.
+      role: found.creatorRole ? lowerRole(key.role, found.creatorRole) : key.role,
       apiKeyId: key.id,
+      creatorUserId: key.createdByUserId,
     };
     const expiresAt = key.expiresAt
       ? Math.min(key.expiresAt.getTime(), now + this.cacheTtlMs)

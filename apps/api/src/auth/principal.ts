@@ -2,7 +2,15 @@ import { can, ForbiddenError, UnauthenticatedError, type Action, type Role } fro
 
 /** Who is calling. Resolved once per request from the Authorization header. */
 export type Principal =
-  | { kind: 'apiKey'; tenantId: string; role: Role; apiKeyId: string }
+  | {
+      kind: 'apiKey';
+      tenantId: string;
+      /** The key's role capped at its creator's current role. */
+      role: Role;
+      apiKeyId: string;
+      /** The person the key answers to; null for the operator's provisioning key. */
+      creatorUserId: string | null;
+    }
   | { kind: 'session'; tenantId: string; role: Role; userId: string; sessionId: string }
   | { kind: 'operator' }
   /** A consumer portal session: one application of one tenant, with its capabilities. */

@@ -120,6 +120,7 @@ export function ApiKeys() {
                 <th scope="col">Key</th>
                 <th scope="col">Role</th>
                 <th scope="col">Last used</th>
+                <th scope="col">Created by</th>
                 <th scope="col">Created</th>
                 {canManage && <th scope="col">Actions</th>}
               </tr>
@@ -135,6 +136,7 @@ export function ApiKeys() {
                   <td>
                     <Time iso={k.lastUsedAt} />
                   </td>
+                  <td>{k.createdBy?.email ?? '—'}</td>
                   <td>
                     <Time iso={k.createdAt} />
                   </td>

@@ -68,7 +68,7 @@ type Documents = {
   '\n  mutation InviteMember($email: String!, $role: Role!) {\n    inviteMember(email: $email, role: $role) {\n      invitationSentTo\n      member {\n        id\n      }\n    }\n  }\n': typeof types.InviteMemberDocument;
   '\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n': typeof types.UpdateMemberRoleDocument;
   '\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n': typeof types.RemoveMemberDocument;
-  '\n  query ApiKeys($first: Int, $after: String, $includeRevoked: Boolean) {\n    apiKeys(first: $first, after: $after, includeRevoked: $includeRevoked) {\n      nodes {\n        id\n        name\n        role\n        prefix\n        createdAt\n        expiresAt\n        revokedAt\n        lastUsedAt\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n': typeof types.ApiKeysDocument;
+  '\n  query ApiKeys($first: Int, $after: String, $includeRevoked: Boolean) {\n    apiKeys(first: $first, after: $after, includeRevoked: $includeRevoked) {\n      nodes {\n        id\n        name\n        role\n        prefix\n        createdBy {\n          email\n        }\n        createdAt\n        expiresAt\n        revokedAt\n        lastUsedAt\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n': typeof types.ApiKeysDocument;
   '\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        id\n        name\n      }\n    }\n  }\n': typeof types.CreateApiKeyDocument;
   '\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      id\n      revokedAt\n    }\n  }\n': typeof types.RevokeApiKeyDocument;
 };
@@ -180,7 +180,7 @@ const documents: Documents = {
     types.UpdateMemberRoleDocument,
   '\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id)\n  }\n':
     types.RemoveMemberDocument,
-  '\n  query ApiKeys($first: Int, $after: String, $includeRevoked: Boolean) {\n    apiKeys(first: $first, after: $after, includeRevoked: $includeRevoked) {\n      nodes {\n        id\n        name\n        role\n        prefix\n        createdAt\n        expiresAt\n        revokedAt\n        lastUsedAt\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n':
+  '\n  query ApiKeys($first: Int, $after: String, $includeRevoked: Boolean) {\n    apiKeys(first: $first, after: $after, includeRevoked: $includeRevoked) {\n      nodes {\n        id\n        name\n        role\n        prefix\n        createdBy {\n          email\n        }\n        createdAt\n        expiresAt\n        revokedAt\n        lastUsedAt\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n':
     types.ApiKeysDocument,
   '\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        id\n        name\n      }\n    }\n  }\n':
     types.CreateApiKeyDocument,
@@ -516,7 +516,7 @@ export function graphql(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(
-  source: '\n  query ApiKeys($first: Int, $after: String, $includeRevoked: Boolean) {\n    apiKeys(first: $first, after: $after, includeRevoked: $includeRevoked) {\n      nodes {\n        id\n        name\n        role\n        prefix\n        createdAt\n        expiresAt\n        revokedAt\n        lastUsedAt\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n',
+  source: '\n  query ApiKeys($first: Int, $after: String, $includeRevoked: Boolean) {\n    apiKeys(first: $first, after: $after, includeRevoked: $includeRevoked) {\n      nodes {\n        id\n        name\n        role\n        prefix\n        createdBy {\n          email\n        }\n        createdAt\n        expiresAt\n        revokedAt\n        lastUsedAt\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n',
 ): typeof import('./graphql').ApiKeysDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.

@@ -907,6 +907,7 @@ export type ApiKeysQuery = {
       expiresAt: string | null;
       revokedAt: string | null;
       lastUsedAt: string | null;
+      createdBy: { email: string } | null;
     }>;
     pageInfo: { endCursor: string | null; hasNextPage: boolean };
   };
@@ -1827,6 +1828,9 @@ export const ApiKeysDocument = new TypedDocumentString(`
       name
       role
       prefix
+      createdBy {
+        email
+      }
       createdAt
       expiresAt
       revokedAt

@@ -11,6 +11,7 @@ import { QueryIndexes1765100000000 } from './1765100000000-QueryIndexes';
 import { TraceContext1765200000000 } from './1765200000000-TraceContext';
 import { MessageChannels1765300000000 } from './1765300000000-MessageChannels';
 import { EmailOwnership1765400000000 } from './1765400000000-EmailOwnership';
+import { ApiKeyCreators1765410000000 } from './1765410000000-ApiKeyCreators';
 
 export { TENANT_TABLES } from './1764200000000-Initial';
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   TraceContext1765200000000,
   MessageChannels1765300000000,
   EmailOwnership1765400000000,
+  ApiKeyCreators1765410000000,
 ];

@@ -153,13 +153,34 @@ export class SystemRepository {
     return this.manager.getRepository(MemberEntity).findOneBy({ tenantId, userId });
   }
 
-  findActiveApiKey(keyHash: string): Promise<ApiKeyEntity | null> {
-    return this.manager
+  /**
+   * An active key and the current role of the person it answers to, in one statement: null when
+   * the key is revoked or expired, `creatorRole` null when the key has no creator, and
+   * `creatorIsMember` false when its creator has left the tenant.
+   */
+  async findActiveApiKey(
+    keyHash: string,
+  ): Promise<{ key: ApiKeyEntity; creatorRole: Role | null; creatorIsMember: boolean } | null> {
+    const { entities, raw } = await this.manager
       .getRepository(ApiKeyEntity)
       .createQueryBuilder('k')
+      .leftJoin(
+        MemberEntity,
+        'm',
+        'm.tenant_id = k.tenant_id AND m.user_id = k.created_by_user_id AND m.accepted_at IS NOT NULL',
+      )
+      .addSelect('m.role', 'member_role')
       .where('k.key_hash = :keyHash AND k.revoked_at IS NULL', { keyHash })
       .andWhere('(k.expires_at IS NULL OR k.expires_at > now())')
-      .getOne();
+      .getRawAndEntities<{ member_role: Role | null }>();
+    const key = entities[0];
+    if (!key) return null;
+    const memberRole = raw[0]?.member_role ?? null;
+    return {
+      key,
+      creatorRole: memberRole,
+      creatorIsMember: key.createdByUserId === null || memberRole !== null,
+    };
   }
 
   async touchApiKey(id: string): Promise<void> {
@@ -173,6 +194,8 @@ export class SystemRepository {
     keyHash: string;
     keyPrefix: string;
     createdBy: string | null;
+    createdByUserId?: string | null;
+    creatorRole?: Role | null;
     expiresAt: Date | null;
   }): Promise<ApiKeyEntity> {
     const repo = this.manager.getRepository(ApiKeyEntity);
@@ -255,6 +278,8 @@ export class ApiKeyRepository {
     keyHash: string;
     keyPrefix: string;
     createdBy: string | null;
+    createdByUserId: string | null;
+    creatorRole: Role | null;
     expiresAt: Date | null;
   }): Promise<ApiKeyEntity> {
     return this.repo.save(
@@ -262,14 +287,21 @@ export class ApiKeyRepository {
     );
   }
 
+  /** Keys with their creator's public columns (null once the creator left the tenant). */
+  private withCreator() {
+    return this.repo
+      .createQueryBuilder('k')
+      .leftJoin('k.creator', 'u')
+      .addSelect(['u.id', 'u.email', 'u.emailVerifiedAt', 'u.createdAt'])
+      .where('k.tenant_id = :tenantId', { tenantId: this.tx.tenantId });
+  }
+
   findById(id: string): Promise<ApiKeyEntity | null> {
-    return this.repo.findOneBy({ id, tenantId: this.tx.tenantId });
+    return this.withCreator().andWhere('k.id = :id', { id }).getOne();
   }
 
   list(filter: { includeRevoked?: boolean | null }, page: PageArgs): Promise<Page<ApiKeyEntity>> {
-    const qb = this.repo
-      .createQueryBuilder('k')
-      .where('k.tenant_id = :tenantId', { tenantId: this.tx.tenantId });
+    const qb = this.withCreator();
     if (!filter.includeRevoked) qb.andWhere('k.revoked_at IS NULL');
     return paginate(qb, page);
   }
@@ -279,6 +311,21 @@ export class ApiKeyRepository {
       { id, tenantId: this.tx.tenantId, revokedAt: IsNull() },
       { revokedAt: new Date() },
     );
+  }
+
+  /** Revokes every active key the user answers for; returns their ids. */
+  async revokeCreatedBy(userId: string): Promise<string[]> {
+    const result = await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: () => 'now()' })
+      .where('tenant_id = :tenantId AND created_by_user_id = :userId AND revoked_at IS NULL', {
+        tenantId: this.tx.tenantId,
+        userId,
+      })
+      .returning(['id'])
+      .execute();
+    return (result.raw as { id: string }[]).map((r) => r.id);
   }
 }
 

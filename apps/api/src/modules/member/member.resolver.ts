@@ -41,7 +41,10 @@ export class MemberResolver {
     return toMember(member);
   }
 
-  @Mutation(() => ID)
+  @Mutation(() => ID, {
+    description:
+      'Removes the member, ends their sessions in this tenant and revokes the API keys they created.',
+  })
   async removeMember(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext) {
     const actor = requireTenant(ctx.principal, 'manage_members');
     const removed = await ctx.services.members.remove(actor, id);

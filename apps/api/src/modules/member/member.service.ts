@@ -1,4 +1,5 @@
 import {
+  ApiKeyRepository,
   MemberRepository,
   SystemRepository,
   hashToken,
@@ -97,6 +98,7 @@ export class MemberService {
     });
   }
 
+  /** Removes a member, ends their sessions here and revokes the API keys they answer for. */
   async remove(actor: TenantPrincipal, memberId: string): Promise<string> {
     validateIdArg('id', memberId, 'mbr');
     const removed = await this.db.withTenant(actor.tenantId, async (tx) => {
@@ -109,6 +111,7 @@ export class MemberService {
         throw new ConflictError('A tenant must keep at least one owner');
       }
       await repo.delete(member.id);
+      await new ApiKeyRepository(tx).revokeCreatedBy(member.userId);
       return member;
     });
     // Sessions are not tenant data (they are looked up before a tenant is known).
