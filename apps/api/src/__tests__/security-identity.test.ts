@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, startTestApi, type TestApi } from './harness';
-import { openSocket } from './socket-client';
+import { openSocket, waitFor } from './socket-client';
 
 /*
  * Issue 11, findings 7, 9 and 10: who owns an e-mail address, and how many tries an attacker
@@ -14,15 +14,6 @@ const INVITE = `mutation($e: String!, $r: Role!) { inviteMember(email: $e, role:
 const ACCEPT = `mutation($t: String!, $p: String) { acceptInvitation(token: $t, password: $p) { token role tenant { id } user { emailVerified } } }`;
 const VERIFY = `mutation($t: String!) { verifyEmail(token: $t) { email emailVerified } }`;
 const VIEWER = `query { viewer { role tenant { id } user { email emailVerified } } }`;
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return check();
-}
 
 let api: TestApi;
 

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, startTestApi, type GqlResult, type TestApi } from './harness';
-import { openSocket } from './socket-client';
+import { openSocket, waitFor } from './socket-client';
 
 /*
  * One request pipeline: HTTP and graphql-ws meet the same authentication, validation rules and
@@ -54,15 +54,6 @@ function fragmentBomb(levels: number): string {
       : `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`,
   );
   return `query { ...F0 } ${fragments.join(' ')}`;
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return check();
 }
 
 beforeAll(async () => {

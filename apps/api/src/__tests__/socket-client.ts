@@ -112,3 +112,13 @@ export async function openSocket(baseUrl: string, token: string | null): Promise
     close: () => ws.close(),
   };
 }
+
+/** Polls `check` every 25 ms until it holds or `timeoutMs` passed; says whether it held. */
+export async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return check();
+}
