@@ -4,6 +4,9 @@
 //   npm start                      install if needed, build, start everything
 //   npm start -- --skip-build      (or HERALD_SKIP_BUILD=1) reuse the existing dist/ folders
 //   npm start -- --skip-install    (or HERALD_SKIP_INSTALL=1)
+//   npm run dev                    the same with the API and worker in watch mode (turbo watch
+//                                  rebuilds dist/, node --watch restarts them) and the web app on
+//                                  Vite's hot-reloading server
 //
 // Environment respected: DATABASE_URL (skip embedded PostgreSQL), PORT (API, default 4000), HOST,
 // HERALD_OPERATOR_TOKEN / HERALD_ENCRYPTION_KEY (else generated once into .data/dev-secrets.json),
@@ -38,6 +41,9 @@ const log = createLog('herald');
 const args = new Set(process.argv.slice(2));
 if (args.has('--skip-build')) process.env.HERALD_SKIP_BUILD = '1';
 if (args.has('--skip-install')) process.env.HERALD_SKIP_INSTALL = '1';
+const devMode = args.has('--dev');
+/** node --watch restarts the process when a module it loaded (dist/ of the app or a package) changes. */
+const watchArgs = devMode ? ['--watch'] : [];
 
 const dataDir = path.join(repoRoot, '.data');
 const secretsFile = path.join(dataDir, 'dev-secrets.json');
@@ -126,7 +132,7 @@ async function main() {
     {
       name: 'api',
       cmd: process.execPath,
-      args: ['--enable-source-maps', 'apps/api/dist/main.js'],
+      args: [...watchArgs, '--enable-source-maps', 'apps/api/dist/main.js'],
       entry: 'apps/api/dist/main.js',
       entryHint:
         'The API has not been built: check the build output above (npx turbo run build --filter=@herald/api).',
@@ -147,7 +153,12 @@ async function main() {
       cmd: process.execPath,
       // A bounded heap: V8 otherwise grows it lazily to ~400 MB under delivery load; 256 MB of old
       // space holds a full batch of maximum-size payloads with room to spare.
-      args: ['--enable-source-maps', ...WORKER_NODE_FLAGS, 'apps/worker/dist/main.js'],
+      args: [
+        ...watchArgs,
+        '--enable-source-maps',
+        ...WORKER_NODE_FLAGS,
+        'apps/worker/dist/main.js',
+      ],
       entry: 'apps/worker/dist/main.js',
       entryHint: 'The worker has not been built (npx turbo run build --filter=@herald/worker).',
       env: {
@@ -186,6 +197,7 @@ async function main() {
       `(HERALD_ALLOW_HTTP=true, HERALD_SSRF_ALLOWLIST=${allowlist}). Never use this in production.`,
   );
 
+  if (devMode) services.push(...devServices(apiBase));
   for (const spec of services) {
     if (isShuttingDown()) return;
     await manager.start(spec);
@@ -200,6 +212,39 @@ async function main() {
   if (isShuttingDown()) return;
 
   printBanner({ publicUrl, billingPort, postgres, secrets, credentials, mail });
+}
+
+/**
+ * `npm run dev`: turbo rebuilds the apps and packages on every change (the processes restart on
+ * their own, see watchArgs) and Vite serves the web app with hot reload, proxying /graphql to the
+ * API.
+ * @returns {import('../dev/services.mjs').ServiceSpec[]}
+ */
+function devServices(apiBase) {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  return [
+    {
+      name: 'build',
+      cmd: npm,
+      args: [
+        'exec',
+        '--',
+        'turbo',
+        'watch',
+        'build',
+        '--filter=./apps/*',
+        '--filter=./packages/*',
+        '--output-logs=errors-only',
+      ],
+    },
+    {
+      name: 'web',
+      cmd: npm,
+      args: ['run', 'dev', '--workspace', '@herald/portal', '--', '--port', '5173', '--strictPort'],
+      env: { HERALD_API_URL: apiBase },
+      readyUrl: 'http://localhost:5173/',
+    },
+  ];
 }
 
 /** @returns {Promise<{ url: string, where: string }>} */
@@ -389,6 +434,11 @@ function printBanner({ publicUrl, billingPort, postgres, secrets, credentials, m
   } else {
     lines.push('  Dev tenant      not provisioned (see the warning above)');
   }
+  if (devMode)
+    lines.push(
+      '',
+      `  Web app (hot)   ${b('http://localhost:5173/')}   API and worker restart when you save`,
+    );
   lines.push(
     '',
     `  Secrets are kept in ${path.relative(repoRoot, secretsFile)} and ${path.relative(repoRoot, credentialsFile)}.`,
