@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Database } from '@herald/db';
+import { LaneSystemRepository, type Database } from '@herald/db';
 import { metricsHandler, type QueueLagSample, type Registry } from '@herald/observability';
 
 /**
@@ -93,15 +93,7 @@ export const DUE_COUNT_CAP = 10_000;
  */
 export function queueLagSampler(db: Database): () => Promise<QueueLagSample> {
   return async () => {
-    const [row] = (await db.withSystem((m) =>
-      m.query(
-        `SELECT COALESCE(EXTRACT(EPOCH FROM now() - (
-                  SELECT min(next_attempt_at) FROM deliveries
-                   WHERE status = 'PENDING' AND next_attempt_at <= now())), 0)::float8 AS lag,
-                (SELECT count(*) FROM (SELECT 1 FROM deliveries
-                   WHERE status = 'PENDING' AND next_attempt_at <= now() LIMIT ${DUE_COUNT_CAP}) due)::int AS due`,
-      ),
-    )) as { lag: number; due: number }[];
-    return { lagSeconds: Math.max(0, Number(row?.lag ?? 0)), due: Number(row?.due ?? 0) };
+    const lag = await db.withSystem((m) => new LaneSystemRepository(m).queueLag(DUE_COUNT_CAP));
+    return { lagSeconds: Math.max(0, lag.lagSeconds), due: lag.due };
   };
 }

@@ -1,9 +1,13 @@
 import type { DeliveryConfig } from '@herald/config';
-import { notifyDeliveryEvents, type Database } from '@herald/db';
+import {
+  EndpointRepository,
+  LaneRepository,
+  notifyDeliveryEvents,
+  type Database,
+} from '@herald/db';
+import type { LaneSettings } from '@herald/temporal';
 import { publishOperationalEvents } from './operational';
 import type { Dispatch } from './reconcile';
-import type { LaneSettings } from '@herald/temporal';
-import { disableEndpoint } from './deliver';
 
 export function laneSettings(delivery: DeliveryConfig): LaneSettings {
   return {
@@ -27,18 +31,13 @@ export async function abandonDeliveries(
   input: { tenantId: string; endpointId: string },
 ): Promise<number> {
   return db.withTenant(input.tenantId, async (tx) => {
-    const rows = await tx.query<{ id: string; message_id: string; application_id: string }>(
-      `UPDATE deliveries SET status = 'FAILED', next_attempt_at = NULL, updated_at = now()
-        WHERE tenant_id = $1 AND endpoint_id = $2 AND status = 'PENDING'
-        RETURNING id, message_id, application_id`,
-      [tx.tenantId, input.endpointId],
-    );
+    const rows = await new LaneRepository(tx).abandonPending(input.endpointId);
     await notifyDeliveryEvents(
       tx,
       rows.map((r) => ({
         deliveryId: r.id,
-        messageId: r.message_id,
-        applicationId: r.application_id,
+        messageId: r.messageId,
+        applicationId: r.applicationId,
         endpointId: input.endpointId,
         status: 'FAILED',
         attemptId: null,
@@ -58,19 +57,15 @@ export async function autoDisableEndpoint(
   const failingSince = new Date(input.failingSinceMs).toISOString();
   const reason = `Failing continuously since ${failingSince}`;
   const { disabled, handOff } = await db.withTenant(input.tenantId, async (tx) => {
-    const disabled = await disableEndpoint(tx, input.endpointId, reason);
-    const [endpoint] = await tx.query<{ application_id: string; kind: string }>(
-      `SELECT e.application_id, a.kind FROM endpoints e JOIN applications a ON a.id = e.application_id
-        WHERE e.tenant_id = $1 AND e.id = $2`,
-      [tx.tenantId, input.endpointId],
-    );
+    const disabled = await new EndpointRepository(tx).disable(input.endpointId, reason);
+    const owner = await new LaneRepository(tx).owner(input.endpointId);
     const handOff =
-      disabled && endpoint?.kind === 'customer'
+      disabled && owner?.kind === 'customer'
         ? await publishOperationalEvents(tx, [
             {
               type: 'endpoint.disabled',
               data: {
-                applicationId: endpoint.application_id,
+                applicationId: owner.applicationId,
                 endpointId: input.endpointId,
                 reason,
                 failingSince,

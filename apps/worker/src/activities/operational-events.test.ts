@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { operationalEventFor } from './deliver';
+import { operationalEventFor } from './step/decide';
 
 describe('operationalEventFor', () => {
   const AFTER = 4;

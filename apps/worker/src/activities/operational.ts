@@ -1,4 +1,9 @@
-import { EndpointRepository, PublishRepository, type TenantTx } from '@herald/db';
+import {
+  ApplicationRepository,
+  EndpointRepository,
+  PublishRepository,
+  type TenantTx,
+} from '@herald/db';
 import { createIdFactory, matchesEndpoint, type PayloadFilter } from '@herald/domain';
 import type { DispatchItem } from '@herald/temporal';
 
@@ -25,10 +30,7 @@ export async function publishOperationalEvents(
   events: OperationalEvent[],
 ): Promise<DispatchItem[]> {
   if (events.length === 0) return [];
-  const [app] = await tx.query<{ id: string }>(
-    `SELECT id FROM applications WHERE tenant_id = $1 AND kind = 'operational'`,
-    [tx.tenantId],
-  );
+  const app = await new ApplicationRepository(tx).findOperational();
   if (!app) return [];
   const endpoints = await new EndpointRepository(tx).listEnabledForApplications([app.id]);
   const createdAt = new Date();

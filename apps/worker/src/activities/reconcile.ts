@@ -1,4 +1,4 @@
-import type { Database } from '@herald/db';
+import { LaneSystemRepository, type Database } from '@herald/db';
 import type { DispatchItem } from '@herald/temporal';
 
 export interface Dispatch {
@@ -17,15 +17,10 @@ export async function reconcile(
   dispatcher: Dispatch,
   options: { olderThanMs: number; limit: number },
 ): Promise<number> {
-  const rows = (await db.withSystem((m) =>
-    m.query(
-      `SELECT DISTINCT tenant_id, endpoint_id FROM deliveries
-        WHERE status = 'PENDING' AND next_attempt_at < now() - make_interval(secs => $1::double precision / 1000)
-        LIMIT $2`,
-      [options.olderThanMs, options.limit],
-    ),
-  )) as { tenant_id: string; endpoint_id: string }[];
-  for (const row of rows) dispatcher.wake(row.tenant_id, row.endpoint_id);
+  const rows = await db.withSystem((m) =>
+    new LaneSystemRepository(m).overdue(options.olderThanMs, options.limit),
+  );
+  for (const row of rows) dispatcher.wake(row.tenantId, row.endpointId);
   await dispatcher.flush();
   return rows.length;
 }

@@ -1,4 +1,4 @@
-import { RetentionRepository, type Database } from '@herald/db';
+import { RetentionRepository, RetentionSystemRepository, type Database } from '@herald/db';
 
 export interface ExpirePayloadsOptions {
   batchSize: number;
@@ -27,9 +27,7 @@ export async function expirePayloads(
 ): Promise<ExpirePayloadsResult> {
   const now = options.now ?? (() => new Date());
   const started = now().getTime();
-  const tenants = (await db.withSystem((m) =>
-    m.query(`SELECT id, payload_retention_days AS days FROM tenants ORDER BY id`),
-  )) as { id: string; days: number }[];
+  const tenants = await db.withSystem((m) => new RetentionSystemRepository(m).tenantRetention());
   let expunged = 0;
   for (const tenant of tenants) {
     const cutoff = new Date(now().getTime() - tenant.days * 86_400_000);
@@ -37,7 +35,7 @@ export async function expirePayloads(
       if (now().getTime() - started > options.budgetMs) {
         return { tenants: tenants.length, expunged, more: true };
       }
-      const n = await db.withTenantSql(tenant.id, (tx) =>
+      const n = await db.withTenantSql(tenant.tenantId, (tx) =>
         new RetentionRepository(tx).expungeBefore(cutoff, options.batchSize),
       );
       expunged += n;

@@ -55,6 +55,16 @@ export class EndpointRepository {
     );
   }
 
+  /** Disables an enabled, existing endpoint; false when it already was (or is gone). */
+  async disable(id: string, reason: string): Promise<boolean> {
+    const rows = await this.tx.query(
+      `UPDATE endpoints SET disabled_at = now(), disabled_reason = $3, updated_at = now()
+        WHERE tenant_id = $1 AND id = $2 AND disabled_at IS NULL AND deleted_at IS NULL RETURNING id`,
+      [this.tx.tenantId, id, reason],
+    );
+    return rows.length > 0;
+  }
+
   list(
     applicationId: string,
     filter: { disabled?: boolean | null },

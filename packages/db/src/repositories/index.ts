@@ -3,6 +3,7 @@ export * from './attempts';
 export * from './endpoints';
 export * from './event-types';
 export * from './identity';
+export * from './lanes';
 export * from './messages';
 export * from './pagination';
 export * from './publish';

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { SqlTx } from '../database';
 
 /**
@@ -49,5 +50,18 @@ export class RetentionRepository {
       [this.tx.tenantId, cutoff, limit],
     );
     return rows[0]?.n ?? 0;
+  }
+}
+
+/** Retention across tenants, for the expiry job (outside tenant scope). */
+export class RetentionSystemRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  /** Every tenant with the days its payloads are kept, in id order. */
+  async tenantRetention(): Promise<{ tenantId: string; days: number }[]> {
+    const rows = (await this.manager.query(
+      `SELECT id, payload_retention_days AS days FROM tenants ORDER BY id`,
+    )) as { id: string; days: number }[];
+    return rows.map((r) => ({ tenantId: r.id, days: r.days }));
   }
 }
