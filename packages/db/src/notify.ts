@@ -25,3 +25,10 @@ export async function notifyDeliveryEvents(tx: TenantTx, events: DeliveryEvent[]
     ]);
   }
 }
+
+/** Subscribes a dedicated connection to the delivery events (the other side of notify). */
+export async function listenForDeliveryEvents(client: {
+  query(sql: string): Promise<unknown>;
+}): Promise<void> {
+  await client.query(`LISTEN ${DELIVERY_EVENTS_CHANNEL}`);
+}

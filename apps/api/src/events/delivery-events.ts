@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { DELIVERY_EVENTS_CHANNEL, type DeliveryEvent } from '@herald/db';
+import { listenForDeliveryEvents, type DeliveryEvent } from '@herald/db';
 import type { Logger } from '@herald/observability';
 
 type Listener = (event: DeliveryEvent) => void;
@@ -34,7 +34,7 @@ export class DeliveryEventHub {
       if (!this.stopped) setTimeout(() => void this.start().catch(() => undefined), 1000);
     });
     await client.connect();
-    await client.query(`LISTEN ${DELIVERY_EVENTS_CHANNEL}`);
+    await listenForDeliveryEvents(client);
     this.client = client;
   }
 

@@ -43,6 +43,11 @@ export class EndpointRepository {
     return this.repo.findOneBy({ id, tenantId: this.tx.tenantId, deletedAt: IsNull() });
   }
 
+  /** Whether the endpoint exists, deleted or not (its delivery log outlives it). */
+  async exists(id: string): Promise<boolean> {
+    return this.repo.existsBy({ id, tenantId: this.tx.tenantId });
+  }
+
   save(entity: EndpointEntity): Promise<EndpointEntity> {
     entity.updatedAt = new Date();
     return this.repo.save(entity);

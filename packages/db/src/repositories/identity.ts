@@ -91,6 +91,11 @@ export class SystemRepository {
     );
   }
 
+  /** Ends the user's sessions in one tenant (they left it). */
+  async deleteSessionsIn(tenantId: string, userId: string): Promise<void> {
+    await this.manager.getRepository(SessionEntity).delete({ tenantId, userId });
+  }
+
   /** Ends every session of the user, in every tenant (their password changed hands). */
   async deleteSessionsOf(userId: string): Promise<void> {
     await this.manager.getRepository(SessionEntity).delete({ userId });

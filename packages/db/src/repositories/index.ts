@@ -1,4 +1,6 @@
 export * from './applications';
+export * from './billing';
+export * from './deliveries';
 export * from './attempts';
 export * from './endpoints';
 export * from './event-types';
@@ -6,5 +8,7 @@ export * from './identity';
 export * from './lanes';
 export * from './messages';
 export * from './pagination';
+export * from './portal';
 export * from './publish';
 export * from './retention';
+export * from './tenant-settings';

@@ -6,7 +6,12 @@ import {
   type PlanCatalog,
 } from '@herald/billing-core';
 import { monthlyMessageQuota, type PlanId, type PlanLimits } from '@herald/config';
-import { EFFECTIVE_PLAN_SQL, SystemRepository, type Database } from '@herald/db';
+import {
+  BillingAccountRepository,
+  BillingSystemRepository,
+  SystemRepository,
+  type Database,
+} from '@herald/db';
 import {
   BillingNotConfiguredError,
   HeraldError,
@@ -27,15 +32,6 @@ export interface BillingServiceDeps {
   publicUrl: string;
 }
 
-interface TenantBillingRow {
-  name: string;
-  plan: PlanId;
-  effective_plan: PlanId;
-  subscription_status: string | null;
-  cancel_at_period_end: boolean;
-  grace_until: Date | null;
-}
-
 export class BillingService {
   constructor(private readonly deps: BillingServiceDeps) {}
 
@@ -45,29 +41,13 @@ export class BillingService {
     const periodStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     const periodEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
     const { tenant, rows } = await db.withTenant(tenantId, async (tx) => {
-      const [tenant] = await tx.query<TenantBillingRow>(
-        `SELECT name, plan, ${EFFECTIVE_PLAN_SQL} AS effective_plan, subscription_status,
-                cancel_at_period_end, grace_until
-           FROM tenants WHERE id = $1`,
-        [tenantId],
-      );
+      const repo = new BillingAccountRepository(tx);
+      const tenant = await repo.account();
       if (!tenant) throw new NotFoundError('Tenant not found');
-      const daily = await tx.query<{ day: string; messages: string; attempts: string }>(
-        `SELECT to_char(date_trunc('day', hour AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
-                sum(messages) AS messages, sum(attempts) AS attempts
-           FROM usage_counters WHERE tenant_id = $1 AND hour >= $2 AND hour < $3
-          GROUP BY 1 ORDER BY 1`,
-        [tenantId, periodStart, periodEnd],
-      );
-      const rows = daily.map((d) => ({
-        day: d.day,
-        messages: Number(d.messages),
-        attempts: Number(d.attempts),
-      }));
-      return { tenant, rows };
+      return { tenant, rows: await repo.dailyUsage(periodStart, periodEnd) };
     });
     const messages = rows.reduce((n, d) => n + d.messages, 0);
-    const plan = this.deps.catalog[tenant.effective_plan];
+    const plan = this.deps.catalog[tenant.effectivePlan];
     const cost = projectedCost(plan, { messages });
     const projectedMessages = extrapolateUsage(
       messages,
@@ -75,17 +55,17 @@ export class BillingService {
       now,
     );
     return {
-      plan: tenant.effective_plan,
+      plan: tenant.effectivePlan,
       subscribedPlan: tenant.plan,
       configured: this.deps.stripe.configured,
-      subscriptionStatus: tenant.subscription_status,
-      cancelAtPeriodEnd: tenant.cancel_at_period_end,
-      graceUntil: tenant.grace_until,
+      subscriptionStatus: tenant.subscriptionStatus,
+      cancelAtPeriodEnd: tenant.cancelAtPeriodEnd,
+      graceUntil: tenant.graceUntil,
       periodStart,
       periodEnd,
       messages,
       attempts: rows.reduce((n, d) => n + d.attempts, 0),
-      quota: monthlyMessageQuota(tenant.effective_plan, this.deps.limits),
+      quota: monthlyMessageQuota(tenant.effectivePlan, this.deps.limits),
       quotaResetsAt: periodEnd,
       daily: rows,
       projectedCost: cost && {
@@ -139,59 +119,23 @@ export class BillingService {
     await this.deps.db.withSystem(async (m) => {
       if (!(await new SystemRepository(m).findTenant(tenantId)))
         throw new NotFoundError(`Tenant ${tenantId} not found`);
-      await m.query(
-        `UPDATE tenants SET plan = $2, plan_source = 'operator', grace_until = NULL,
-                updated_at = now()
-          WHERE id = $1`,
-        [tenantId, plan],
-      );
+      await new BillingSystemRepository(m).setOperatorPlan(tenantId, plan);
     });
     return plan;
   }
 
-  private async invoices(tenantId: string): Promise<Invoice[]> {
+  private invoices(tenantId: string): Promise<Invoice[]> {
     // Invoices are system data (no row-level security); the tenant id comes from the caller's
     // authentication, never from input.
-    const rows = (await this.deps.db.withSystem((m) =>
-      m.query(
-        `SELECT invoice_id, status, amount_cents::int AS amount_cents, currency, period_start,
-                period_end, created_at
-           FROM billing_invoices WHERE tenant_id = $1 ORDER BY created_at DESC LIMIT 12`,
-        [tenantId],
-      ),
-    )) as {
-      invoice_id: string;
-      status: string;
-      amount_cents: number;
-      currency: string;
-      period_start: Date | null;
-      period_end: Date | null;
-      created_at: Date;
-    }[];
-    return rows.map((r) => ({
-      id: r.invoice_id,
-      status: r.status,
-      amountCents: r.amount_cents,
-      currency: r.currency,
-      periodStart: r.period_start,
-      periodEnd: r.period_end,
-      createdAt: r.created_at,
-    }));
+    return this.deps.db.withSystem((m) => new BillingSystemRepository(m).invoices(tenantId, 12));
   }
 
   private async billingTenant(tenantId: string) {
-    const rows = (await this.deps.db.withSystem((m) =>
-      m.query(
-        `SELECT t.id, t.name,
-                (SELECT u.email FROM members mb JOIN users u ON u.id = mb.user_id
-                  WHERE mb.tenant_id = t.id AND mb.role = 'owner' AND mb.accepted_at IS NOT NULL
-                  ORDER BY mb.created_at LIMIT 1) AS email
-           FROM tenants t WHERE t.id = $1`,
-        [tenantId],
-      ),
-    )) as { id: string; name: string; email: string | null }[];
-    if (!rows[0]) throw new NotFoundError('Tenant not found');
-    return rows[0];
+    const contact = await this.deps.db.withSystem((m) =>
+      new BillingSystemRepository(m).contact(tenantId),
+    );
+    if (!contact) throw new NotFoundError('Tenant not found');
+    return contact;
   }
 
   private requireStripe(): StripeBilling {

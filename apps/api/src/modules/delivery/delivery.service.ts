@@ -2,6 +2,7 @@ import {
   type Database,
   type DeliveryEntity,
   DeliveryEntity as DeliveryRow,
+  DeliveryRepository,
   EndpointRepository,
   MessageRepository,
 } from '@herald/db';
@@ -109,19 +110,12 @@ export class DeliveryControlService {
       const endpoint = await new EndpointRepository(tx).findById(endpointId);
       if (!endpoint) throw new NotFoundError(`Endpoint ${endpointId} not found`);
       if (endpoint.disabledAt) throw new ConflictError('The endpoint is disabled; enable it first');
-      return tx.query<{ id: string; message_id: string }>(
-        `UPDATE deliveries SET status = 'PENDING', attempt_count = 0, next_attempt_at = now(), updated_at = now()
-          WHERE tenant_id = $1 AND endpoint_id = $2 AND status IN ('FAILED', 'EXHAUSTED') AND created_at >= $3
-            AND NOT EXISTS (SELECT 1 FROM messages m
-                             WHERE m.id = deliveries.message_id AND m.payload_expunged_at IS NOT NULL)
-          RETURNING id, message_id`,
-        [tx.tenantId, endpointId, since],
-      );
+      return new DeliveryRepository(tx).recoverFailed(endpointId, since);
     });
     if (rows.length > 0) {
       this.dispatcher.dispatch(
         tenantId,
-        rows.map((r) => ({ deliveryId: r.id, messageId: r.message_id, endpointId })),
+        rows.map((r) => ({ deliveryId: r.id, messageId: r.messageId, endpointId })),
       );
     }
     return rows.length;

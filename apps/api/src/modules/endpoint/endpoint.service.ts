@@ -1,6 +1,7 @@
 import {
   ApplicationRepository,
   AttemptRepository,
+  DeliveryRepository,
   EndpointRepository,
   type Database,
   type EndpointEntity,
@@ -8,7 +9,6 @@ import {
   type Page,
   type PageArgs,
   type SecretCipher,
-  type TenantTx,
 } from '@herald/db';
 import { NotFoundError, validateEndpointHeaders, ValidationError } from '@herald/domain';
 import { generateSecret, parseSecret } from '@herald/signing';
@@ -92,7 +92,7 @@ export class EndpointService {
       const repo = new EndpointRepository(tx);
       const endpoint = await findOrThrow(repo, id);
       await repo.softDelete(endpoint.id);
-      await cancelPendingDeliveries(tx, endpoint.id);
+      await new DeliveryRepository(tx).cancelPending(endpoint.id);
       return endpoint.id;
     });
   }
@@ -203,14 +203,6 @@ async function findOrThrow(repo: EndpointRepository, id: string): Promise<Endpoi
   const endpoint = await repo.findById(id);
   if (!endpoint) throw new NotFoundError(`Endpoint ${id} not found`);
   return endpoint;
-}
-
-async function cancelPendingDeliveries(tx: TenantTx, endpointId: string): Promise<void> {
-  await tx.query(
-    `UPDATE deliveries SET status = 'CANCELLED', next_attempt_at = NULL, updated_at = now()
-      WHERE tenant_id = $1 AND endpoint_id = $2 AND status = 'PENDING'`,
-    [tx.tenantId, endpointId],
-  );
 }
 
 function checkSecret(secret: string, field = 'secret'): string {

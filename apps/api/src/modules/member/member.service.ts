@@ -116,10 +116,7 @@ export class MemberService {
     });
     // Sessions are not tenant data (they are looked up before a tenant is known).
     await this.db.withSystem((m) =>
-      m.query(`DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2`, [
-        actor.tenantId,
-        removed.userId,
-      ]),
+      new SystemRepository(m).deleteSessionsIn(actor.tenantId, removed.userId),
     );
     return removed.id;
   }

@@ -1,8 +1,11 @@
 import {
+  ApplicationRepository,
   AttemptRepository,
+  EndpointRepository,
   MessageRepository,
   PublishRepository,
   RetentionRepository,
+  TenantSettingsRepository,
   idempotencySlot,
   type AttemptEntity,
   type Database,
@@ -212,12 +215,9 @@ export class MessageService {
   /** Days a payload is kept before the scheduled expunge removes it. */
   async payloadRetentionDays(tenantId: string): Promise<number> {
     return this.db.withTenant(tenantId, async (tx) => {
-      const [row] = await tx.query<{ days: number }>(
-        `SELECT payload_retention_days AS days FROM tenants WHERE id = $1`,
-        [tenantId],
-      );
-      if (!row) throw new NotFoundError('Tenant not found');
-      return row.days;
+      const days = await new TenantSettingsRepository(tx).payloadRetentionDays();
+      if (days === null) throw new NotFoundError('Tenant not found');
+      return days;
     });
   }
 
@@ -226,10 +226,7 @@ export class MessageService {
       throw new ValidationError('days must be a whole number from 1 to 3650', { field: 'days' });
     }
     await this.db.withTenant(tenantId, (tx) =>
-      tx.query(`UPDATE tenants SET payload_retention_days = $2, updated_at = now() WHERE id = $1`, [
-        tenantId,
-        days,
-      ]),
+      new TenantSettingsRepository(tx).setPayloadRetentionDays(days),
     );
     return days;
   }
@@ -257,10 +254,7 @@ export class MessageService {
     if (filter.since) checkTime('since', filter.since);
     if (filter.until) checkTime('until', filter.until);
     return this.db.withTenant(tenantId, async (tx) => {
-      const [app] = await tx.query<{ id: string }>(
-        `SELECT id FROM applications WHERE tenant_id = $1 AND (id = $2 OR uid = $2)`,
-        [tx.tenantId, application],
-      );
+      const app = await new ApplicationRepository(tx).findByIdOrUid(application);
       if (!app) throw new NotFoundError(`Application ${application} not found`);
       return new MessageRepository(tx).list({ applicationId: app.id, ...filter }, page);
     });
@@ -521,11 +515,8 @@ async function ensureScopeExists(
     throw new NotFoundError(`Message ${filter.messageId} not found`);
   }
   if (filter.endpointId) {
-    const [row] = await tx.query(`SELECT 1 FROM endpoints WHERE tenant_id = $1 AND id = $2`, [
-      tx.tenantId,
-      filter.endpointId,
-    ]);
-    if (!row) throw new NotFoundError(`Endpoint ${filter.endpointId} not found`);
+    if (!(await new EndpointRepository(tx).exists(filter.endpointId)))
+      throw new NotFoundError(`Endpoint ${filter.endpointId} not found`);
   }
 }
 

@@ -1,5 +1,5 @@
-import { hashToken, newToken, rowsOf, type Database } from '@herald/db';
-import { newId, NotFoundError, UnauthenticatedError, ValidationError } from '@herald/domain';
+import { newToken, PortalRepository, type Database } from '@herald/db';
+import { NotFoundError, UnauthenticatedError, ValidationError } from '@herald/domain';
 import { PORTAL_SESSION_PREFIX } from '../../auth/authenticator';
 import type { ApplicationService } from '../application/application.service';
 import { optionalHttpUrl } from '../common/validate';
@@ -60,10 +60,8 @@ export class PortalService {
     const app = await this.applications.get(tenantId, application);
     const token = newToken(PORTAL_LINK_PREFIX);
     const expiresAt = new Date(Date.now() + expiresInSeconds * 1000);
-    await this.sql(
-      `INSERT INTO portal_links (id, tenant_id, application_id, token_hash, capabilities, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [newId('pln'), tenantId, app.id, hashToken(token), caps, expiresAt],
+    await this.portal((repo) =>
+      repo.createLink({ tenantId, applicationId: app.id, capabilities: caps }, token, expiresAt),
     );
     const url = `${this.publicUrl.replace(/\/$/, '')}/portal#token=${encodeURIComponent(token)}`;
     return { url, token, expiresAt, applicationId: app.id, capabilities: caps };
@@ -78,40 +76,11 @@ export class PortalService {
     }
     const sessionToken = newToken(PORTAL_SESSION_PREFIX);
     const expiresAt = new Date(Date.now() + this.sessionTtlMs);
-    const session = await this.db.withSystem(async (m) => {
-      const [link] = await rowsOf<{
-        id: string;
-        tenant_id: string;
-        application_id: string;
-        capabilities: string[];
-      }>(
-        m,
-        `UPDATE portal_links SET used_at = now()
-          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
-          RETURNING id, tenant_id, application_id, capabilities`,
-        [hashToken(token)],
-      );
-      if (!link) return null;
-      await m.query(
-        `INSERT INTO portal_sessions
-           (id, tenant_id, application_id, link_id, token_hash, capabilities, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          newId('pss'),
-          link.tenant_id,
-          link.application_id,
-          link.id,
-          hashToken(sessionToken),
-          link.capabilities,
-          expiresAt,
-        ],
-      );
-      return link;
-    });
+    const session = await this.portal((repo) => repo.exchangeLink(token, sessionToken, expiresAt));
     if (!session) throw invalid();
     const context = await this.context({
-      tenantId: session.tenant_id,
-      applicationId: session.application_id,
+      tenantId: session.tenantId,
+      applicationId: session.applicationId,
       capabilities: session.capabilities as PortalCapability[],
       expiresAt,
     });
@@ -120,26 +89,8 @@ export class PortalService {
 
   /** The live session behind a bearer token, or null (unknown or expired). */
   async findSession(token: string): Promise<PortalSessionRow | null> {
-    const rows = await this.sql<{
-      id: string;
-      tenant_id: string;
-      application_id: string;
-      capabilities: string[];
-      expires_at: Date;
-    }>(
-      `SELECT id, tenant_id, application_id, capabilities, expires_at FROM portal_sessions
-        WHERE token_hash = $1 AND expires_at > now()`,
-      [hashToken(token)],
-    );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      id: row.id,
-      tenantId: row.tenant_id,
-      applicationId: row.application_id,
-      capabilities: row.capabilities as PortalCapability[],
-      expiresAt: row.expires_at,
-    };
+    const row = await this.portal((repo) => repo.findSession(token));
+    return row ? { ...row, capabilities: row.capabilities as PortalCapability[] } : null;
   }
 
   async context(session: {
@@ -160,25 +111,12 @@ export class PortalService {
   /** Ends every portal session of an application (e.g. after a link leaked); returns how many. */
   async revokeSessions(tenantId: string, application: string): Promise<number> {
     const app = await this.applications.get(tenantId, application);
-    const rows = await this.sql<{ id: string }>(
-      `DELETE FROM portal_sessions WHERE tenant_id = $1 AND application_id = $2 RETURNING id`,
-      [tenantId, app.id],
-    );
-    await this.sql(
-      `UPDATE portal_links SET used_at = coalesce(used_at, now())
-        WHERE tenant_id = $1 AND application_id = $2`,
-      [tenantId, app.id],
-    );
-    return rows.length;
+    return this.portal((repo) => repo.revokeApplication(tenantId, app.id));
   }
 
   async branding(tenantId: string): Promise<PortalBranding> {
-    const rows = await this.sql<{ portal_branding: Partial<PortalBranding> }>(
-      `SELECT portal_branding FROM tenants WHERE id = $1`,
-      [tenantId],
-    );
-    if (!rows[0]) throw new NotFoundError('Tenant not found');
-    const b = rows[0].portal_branding;
+    const b = await this.portal((repo) => repo.branding(tenantId));
+    if (!b) throw new NotFoundError('Tenant not found');
     return {
       displayName: b.displayName ?? null,
       logoUrl: b.logoUrl ?? null,
@@ -195,15 +133,12 @@ export class PortalService {
     if (branding.accentColor !== null && !ACCENT.test(branding.accentColor)) {
       throw new ValidationError('accentColor must look like #1a2b3c', { field: 'accentColor' });
     }
-    await this.sql(`UPDATE tenants SET portal_branding = $2, updated_at = now() WHERE id = $1`, [
-      tenantId,
-      JSON.stringify(branding),
-    ]);
+    await this.portal((repo) => repo.setBranding(tenantId, branding));
     return branding;
   }
 
-  private sql<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.db.withSystem((m) => rowsOf<T>(m, sql, params));
+  private portal<T>(fn: (repo: PortalRepository) => Promise<T>): Promise<T> {
+    return this.db.withSystem((m) => fn(new PortalRepository(m)));
   }
 }
 
