@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadApiConfig } from './index';
+import { DEFAULT_RETRY_POLICY } from '@herald/domain';
+import { ConfigError, loadApiConfig, readDeliveryConfig, EnvReader } from './index';
 
 const base = {
   DATABASE_URL: 'postgres://localhost/herald',
@@ -54,5 +55,20 @@ describe('loadApiConfig', () => {
 
   it('defaults to refusing plain http in production', () => {
     expect(loadApiConfig({ ...base, HERALD_ENV: 'production' }).security.allowHttp).toBe(false);
+  });
+});
+
+describe('readDeliveryConfig', () => {
+  it("defaults to the domain's retry policy, so that is the one place to change it", () => {
+    const delivery = readDeliveryConfig(new EnvReader({}));
+    expect(delivery.retryScheduleMs).toEqual([...DEFAULT_RETRY_POLICY.schedule]);
+    expect(delivery.jitter).toBe(DEFAULT_RETRY_POLICY.jitter);
+    expect(delivery.minDelayAfterThrottleMs).toBe(DEFAULT_RETRY_POLICY.minDelayAfterThrottleMs);
+    expect(delivery.maxRetryAfterMs).toBe(DEFAULT_RETRY_POLICY.maxRetryAfterMs);
+  });
+
+  it('still lets the operator choose the schedule', () => {
+    const delivery = readDeliveryConfig(new EnvReader({ HERALD_RETRY_SCHEDULE: '0,1s,2s' }));
+    expect(delivery.retryScheduleMs).toEqual([0, 1_000, 2_000]);
   });
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_RETRY_POLICY } from '@herald/domain';
 import { EnvReader, readDuration, readDurationList, type Env } from './env';
 import { readTemporalConfig, type TemporalConfig } from './temporal';
 import { readDatabaseConfig, type DatabaseConfig, type RuntimeEnv } from './schemas';
@@ -63,15 +64,26 @@ export interface WorkerConfig {
 
 export function readDeliveryConfig(r: EnvReader): DeliveryConfig {
   return {
-    retryScheduleMs: readDurationList(
-      r,
-      'HERALD_RETRY_SCHEDULE',
-      [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
-    ),
-    jitter: r.int('HERALD_RETRY_JITTER_PERCENT', 20, { min: 0, max: 100 }) / 100,
+    // The defaults are the domain's retry policy: one place says what Herald retries by default.
+    retryScheduleMs: readDurationList(r, 'HERALD_RETRY_SCHEDULE', [
+      ...DEFAULT_RETRY_POLICY.schedule,
+    ]),
+    jitter:
+      r.int('HERALD_RETRY_JITTER_PERCENT', Math.round(DEFAULT_RETRY_POLICY.jitter * 100), {
+        min: 0,
+        max: 100,
+      }) / 100,
     timeoutMs: readDuration(r, 'HERALD_DELIVERY_TIMEOUT', 15_000),
-    minDelayAfterThrottleMs: readDuration(r, 'HERALD_MIN_DELAY_AFTER_THROTTLE', 60_000),
-    maxRetryAfterMs: readDuration(r, 'HERALD_MAX_RETRY_AFTER', 86_400_000),
+    minDelayAfterThrottleMs: readDuration(
+      r,
+      'HERALD_MIN_DELAY_AFTER_THROTTLE',
+      DEFAULT_RETRY_POLICY.minDelayAfterThrottleMs,
+    ),
+    maxRetryAfterMs: readDuration(
+      r,
+      'HERALD_MAX_RETRY_AFTER',
+      DEFAULT_RETRY_POLICY.maxRetryAfterMs,
+    ),
     batchSize: r.int('HERALD_LANE_BATCH_SIZE', 100, { min: 1, max: 1000 }),
     concurrencyPerEndpoint: r.int('HERALD_ENDPOINT_CONCURRENCY', 50, { min: 1, max: 1000 }),
     responseExcerptBytes: r.int('HERALD_RESPONSE_EXCERPT_BYTES', 4096, { min: 0, max: 65536 }),
