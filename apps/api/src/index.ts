@@ -1,3 +1,3 @@
 export { createServer, type HeraldServer, type ServerDeps } from './server';
 export { buildHeraldSchema, renderSchema } from './graphql/schema';
-export type { DeliveryDispatcher } from './modules/message/message.service';
+export type { DeliveryHandOff } from '@herald/temporal';

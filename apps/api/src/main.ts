@@ -69,9 +69,7 @@ async function main(): Promise<void> {
     config,
     db,
     logger,
-    dispatcher: dispatcher
-      ? { enabled: true, dispatch: (tenantId, items) => dispatcher.dispatch(tenantId, items) }
-      : undefined,
+    dispatcher: dispatcher ?? undefined,
   });
   const url = await server.listen();
   logger.info('api listening', { url: `${url}/graphql` });

@@ -28,7 +28,7 @@ import { portalStatic } from './http/portal-static';
 import { graphqlObservabilityPlugin, metricsRoute, requestObservability } from './http/metrics';
 import { tracingPlugin } from './http/tracing';
 import { apiMetrics, createLogger, type Logger } from '@herald/observability';
-import type { DeliveryDispatcher } from './modules/message/message.service';
+import { noDispatcher, type DeliveryHandOff } from '@herald/temporal';
 import type { ResolveHost } from './modules/endpoint/url-guard';
 import { createServices, type Services } from './services';
 import { createMailer } from './mail/mailer';
@@ -39,7 +39,7 @@ export interface ServerDeps {
   db: Database;
   logger?: Logger;
   /** The Temporal hand-off; without one, messages are stored but nothing delivers them. */
-  dispatcher?: DeliveryDispatcher & { readonly enabled: boolean };
+  dispatcher?: DeliveryHandOff;
   /** Replaces DNS for the endpoint URL guard (tests). */
   resolveHost?: ResolveHost;
 }
@@ -64,7 +64,7 @@ export async function createServer(deps: ServerDeps): Promise<HeraldServer> {
     config,
     db,
     authenticator,
-    dispatcher: deps.dispatcher ?? { enabled: false, dispatch: () => undefined },
+    dispatcher: deps.dispatcher ?? noDispatcher,
     events,
     resolveHost: deps.resolveHost,
     mailer: createMailer(config.mail, logger),

@@ -20,7 +20,8 @@ import { EventTypeService } from './modules/event-type/event-type.service';
 import { JsonSchemaValidator } from './modules/event-type/json-schema';
 import { SchemaPool } from './modules/event-type/schema-pool';
 import { MemberService } from './modules/member/member.service';
-import { MessageService, type DeliveryDispatcher } from './modules/message/message.service';
+import type { DeliveryHandOff } from '@herald/temporal';
+import { MessageService } from './modules/message/message.service';
 import { PortalService } from './modules/portal/portal.service';
 import { TenantService } from './modules/tenant/tenant.service';
 
@@ -46,7 +47,7 @@ export interface ServiceDeps {
   config: ApiConfig;
   db: Database;
   authenticator: Authenticator;
-  dispatcher: DeliveryDispatcher & { readonly enabled: boolean };
+  dispatcher: DeliveryHandOff;
   events: Pick<DeliveryEventHub, 'subscribe'>;
   resolveHost?: ResolveHost;
   mailer: Mailer;

@@ -12,6 +12,32 @@ export interface DispatchItem extends DeliveryRef {
   endpointId: string;
 }
 
+/**
+ * Hands committed deliveries to their endpoint lanes: the one dispatch interface. The API
+ * publishes through it, the worker hands operational events and reconciler wake-ups through it;
+ * TemporalDispatcher is the implementation, `noDispatcher` the one without Temporal.
+ */
+export interface Dispatcher {
+  /** False when no Temporal is configured: messages are stored, not delivered. */
+  readonly enabled: boolean;
+  dispatch(tenantId: string, deliveries: DispatchItem[]): void;
+  /** Wakes one endpoint's lane so it looks for due work. */
+  wake(tenantId: string, endpointId: string): void;
+  /** Resolves once every buffered hand-off went out (or failed and was logged). */
+  flush(): Promise<void>;
+}
+
+/** What publishing needs of a dispatcher. */
+export type DeliveryHandOff = Pick<Dispatcher, 'enabled' | 'dispatch'>;
+
+/** Without Temporal: nothing is handed off (the reconciler picks the rows up once it runs). */
+export const noDispatcher: Dispatcher = {
+  enabled: false,
+  dispatch: () => undefined,
+  wake: () => undefined,
+  flush: async () => undefined,
+};
+
 export interface DispatcherLogger {
   warn(msg: string, fields?: Record<string, unknown>): void;
 }
@@ -27,7 +53,8 @@ interface PendingLane {
  * of each other cost one signalWithStart per endpoint. A failed hand-off is only logged: the
  * rows are committed and PENDING, and the reconciler wakes the lane later.
  */
-export class TemporalDispatcher {
+export class TemporalDispatcher implements Dispatcher {
+  readonly enabled = true;
   private pending = new Map<string, PendingLane>();
   private timer: NodeJS.Timeout | null = null;
   private inFlight = new Set<Promise<void>>();

@@ -131,10 +131,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const server = await api.createServer({
     config: apiConfig,
     db,
-    dispatcher: {
-      enabled: true,
-      dispatch: (tenantId, items) => dispatcher.dispatch(tenantId, items),
-    },
+    dispatcher,
   });
   const url = await server.listen();
 

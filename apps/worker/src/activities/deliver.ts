@@ -9,9 +9,13 @@ import {
   type TenantTx,
 } from '@herald/db';
 import { deliveryMetrics, type DeliveryMetrics } from '@herald/observability';
-import type { DeliverDueInput, DeliverDueResult, EndpointSnapshot } from '@herald/temporal';
+import type {
+  DeliverDueInput,
+  DeliverDueResult,
+  Dispatcher,
+  EndpointSnapshot,
+} from '@herald/temporal';
 import type { WebhookSender } from '../http/sender';
-import type { Dispatch } from './reconcile';
 import { decide, type StepPolicy } from './step/decide';
 import { recordStep, toRecords } from './step/record';
 import { sendAll, type StepWork } from './step/send';
@@ -21,7 +25,7 @@ export { operationalEventFor } from './step/decide';
 export interface DeliverDeps {
   db: Database;
   /** Hands operational-webhook deliveries to their lanes after commit. */
-  dispatcher: Dispatch;
+  dispatcher: Dispatcher;
   cipher: SecretCipher;
   sender: WebhookSender;
   delivery: DeliveryConfig;

@@ -5,7 +5,8 @@ import type { DeliverDueInput } from '@herald/temporal';
 import type { WebhookSender } from '../http/sender';
 import { deliverDue } from './deliver';
 import { abandonDeliveries, autoDisableEndpoint, laneSettings } from './lane';
-import { reconcile, type Dispatch } from './reconcile';
+import type { Dispatcher } from '@herald/temporal';
+import { reconcile } from './reconcile';
 import { expirePayloads } from './retention';
 
 export interface ActivityDeps {
@@ -13,7 +14,7 @@ export interface ActivityDeps {
   cipher: SecretCipher;
   sender: WebhookSender;
   delivery: DeliveryConfig;
-  dispatcher: Dispatch;
+  dispatcher: Dispatcher;
   retention: RetentionConfig;
 }
 

@@ -5,9 +5,8 @@ import {
   notifyDeliveryEvents,
   type Database,
 } from '@herald/db';
-import type { LaneSettings } from '@herald/temporal';
+import type { Dispatcher, LaneSettings } from '@herald/temporal';
 import { publishOperationalEvents } from './operational';
-import type { Dispatch } from './reconcile';
 
 export function laneSettings(delivery: DeliveryConfig): LaneSettings {
   return {
@@ -51,7 +50,7 @@ export async function abandonDeliveries(
 /** Disables an endpoint that has failed without a break for too long, and says so. */
 export async function autoDisableEndpoint(
   db: Database,
-  dispatcher: Dispatch,
+  dispatcher: Dispatcher,
   input: { tenantId: string; endpointId: string; failingSinceMs: number },
 ): Promise<boolean> {
   const failingSince = new Date(input.failingSinceMs).toISOString();

@@ -1,11 +1,5 @@
 import { LaneSystemRepository, type Database } from '@herald/db';
-import type { DispatchItem } from '@herald/temporal';
-
-export interface Dispatch {
-  dispatch(tenantId: string, items: DispatchItem[]): void;
-  wake(tenantId: string, endpointId: string): void;
-  flush(): Promise<void>;
-}
+import type { Dispatcher } from '@herald/temporal';
 
 /**
  * Wakes the lanes of endpoints that have PENDING deliveries long past due. That covers a crash
@@ -14,7 +8,7 @@ export interface Dispatch {
  */
 export async function reconcile(
   db: Database,
-  dispatcher: Dispatch,
+  dispatcher: Dispatcher,
   options: { olderThanMs: number; limit: number },
 ): Promise<number> {
   const rows = await db.withSystem((m) =>

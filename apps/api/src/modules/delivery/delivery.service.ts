@@ -7,7 +7,7 @@ import {
   MessageRepository,
 } from '@herald/db';
 import { ConflictError, createIdFactory, NotFoundError } from '@herald/domain';
-import type { DeliveryDispatcher } from '../message/message.service';
+import type { DeliveryHandOff } from '@herald/temporal';
 import { checkTime, validateIdArg } from '../common/validate';
 
 const nextId = createIdFactory();
@@ -16,7 +16,7 @@ const nextId = createIdFactory();
 export class DeliveryControlService {
   constructor(
     private readonly db: Database,
-    private readonly dispatcher: DeliveryDispatcher & { readonly enabled: boolean },
+    private readonly dispatcher: DeliveryHandOff,
   ) {}
 
   /** Sends a message to an endpoint once more (a new delivery if it never went there). */

@@ -26,7 +26,7 @@ import {
   type PlanId,
   type PlanLimits,
 } from '@herald/config';
-import type { DispatchItem } from '@herald/temporal';
+import { noDispatcher, type DeliveryHandOff } from '@herald/temporal';
 import {
   matchesEndpoint,
   createIdFactory,
@@ -43,12 +43,6 @@ import { checkName, checkTime, validateIdArg } from '../common/validate';
 import type { SendMessageInput } from './message.input';
 
 /** Called after a publish commits, with the deliveries it created (the Temporal hand-off). */
-export interface DeliveryDispatcher {
-  dispatch(tenantId: string, deliveries: DispatchItem[]): void;
-}
-
-export const noDispatch: DeliveryDispatcher = { dispatch: () => undefined };
-
 export interface SendResult {
   message: MessageEntity;
   duplicate: boolean;
@@ -80,7 +74,7 @@ export class MessageService {
     private readonly schemas: SchemaPool,
     private readonly limits: LimitsConfig,
     private readonly plans: PlanLimits,
-    private readonly dispatcher: DeliveryDispatcher = noDispatch,
+    private readonly dispatcher: DeliveryHandOff = noDispatcher,
   ) {}
 
   /**
